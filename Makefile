@@ -1,0 +1,42 @@
+# Short verbs for a fresh machine with Python 3.11 and make. Everything runs from the repository root.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PERSONS ?= 200000
+SEED ?= 42
+PROVINCE ?= 53
+DATA_DIR := $(CURDIR)/data
+
+export DAGSTER_HOME := $(CURDIR)
+export SEPAKAT_WAREHOUSE ?= $(DATA_DIR)/warehouse.duckdb
+export SEPAKAT_LANDING ?= $(DATA_DIR)/demo/landing
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: install demo test ui lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install  ## generate a demo province (once) and refresh every asset on it
+	$(BIN)/sepakat demo --persons $(PERSONS) --seed $(SEED) --province $(PROVINCE) --data-dir $(DATA_DIR)
+
+test: install  ## the whole test suite on small generated data
+	$(BIN)/pytest
+
+ui: install  ## the Dagster UI on http://127.0.0.1:3000 over the demo warehouse and run history
+	$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -w workspace.yaml
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install  ## speed figures; not part of the tests
+	$(BIN)/python benchmarks/bench_generate.py --persons 1000000
+	$(BIN)/python benchmarks/bench_ingest.py --persons 1000000
+
+clean:
+	rm -rf $(DATA_DIR) .dagster_home

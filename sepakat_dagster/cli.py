@@ -1,0 +1,124 @@
+"""The `sepakat` command: generate demo registries, run the pipeline on them, and summarise the warehouse."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from sepakat_dagster import paths
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from sepakat_dagster.generate import ErrorRates, generate
+
+    rates = ErrorRates.from_mapping(_read_yaml(args.error_rates)) if args.error_rates else None
+    summary = generate(args.out, persons=args.persons, seed=args.seed, province=args.province, error_rates=rates)
+    print(f"Generated {summary.persons:,} persons in {summary.households:,} households "
+          f"in {summary.seconds:.1f} s into {args.out}")
+    for name, rows in summary.files.items():
+        print(f"  {name:<55} {rows:>10,} rows")
+    return 0
+
+
+def _read_yaml(path: Path) -> dict:
+    import yaml
+
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def _ensure_demo_data(data_dir: Path, persons: int, seed: int, province: str) -> Path:
+    """Generate the demo province once per (persons, seed, province): re-running the demo reuses it."""
+    from sepakat_dagster.generate import generate
+
+    demo_dir = data_dir / "demo"
+    stamp = demo_dir / "generated.json"
+    wanted = {"persons": persons, "seed": seed, "province": province}
+    if stamp.exists() and json.loads(stamp.read_text())["parameters"] == wanted:
+        print(f"Demo registries for {wanted} already in {demo_dir}")
+        return demo_dir / "landing"
+    summary = generate(demo_dir, persons=persons, seed=seed, province=province)
+    stamp.write_text(json.dumps({"parameters": wanted, "files": summary.files}, indent=2))
+    print(f"Generated {persons:,} persons (seed {seed}, province {province}) in {summary.seconds:.1f} s")
+    return demo_dir / "landing"
+
+
+def _run_refresh(warehouse: Path, landing: Path) -> str:
+    """Run the `refresh` job in this process, recorded in the persistent instance (DAGSTER_HOME)."""
+    import os
+
+    import dagster as dg
+
+    os.environ["SEPAKAT_WAREHOUSE"] = str(warehouse)
+    os.environ["SEPAKAT_LANDING"] = str(landing)
+    from sepakat_dagster.definitions import defs
+
+    job = defs().resolve_job_def("refresh")
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            raise_on_error=False,
+        )
+    if not result.success:
+        failed = [event.step_key for event in result.all_events if event.is_step_failure]
+        raise SystemExit(f"The refresh run {result.run_id} failed at {', '.join(failed)}: see the Dagster UI")
+    return result.run_id
+
+
+def _demo(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    warehouse = args.data_dir / "warehouse.duckdb"
+    landing = _ensure_demo_data(args.data_dir, args.persons, args.seed, args.province)
+    run_id = _run_refresh(warehouse, landing)
+    print(f"\nRefresh run {run_id} succeeded")
+    _print_summary(warehouse)
+    print(f"\nDemo finished in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+def _summary(args: argparse.Namespace) -> int:
+    _print_summary(args.warehouse)
+    return 0
+
+
+def _print_summary(warehouse: Path) -> None:
+    from sepakat_dagster.reporting.summary import render_summary
+
+    print(render_summary(warehouse))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sepakat", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    generate = commands.add_parser("generate", help="write synthetic registries and their ground truth")
+    generate.add_argument("--persons", type=int, required=True)
+    generate.add_argument("--seed", type=int, default=42)
+    generate.add_argument("--out", type=Path, required=True)
+    generate.add_argument("--province", default="53", choices=["53", "75"])
+    generate.add_argument("--error-rates", type=Path, help="YAML mapping of error rates overriding the defaults")
+    generate.set_defaults(handler=_generate)
+
+    demo = commands.add_parser("demo", help="generate a demo province (once) and refresh every asset on it")
+    demo.add_argument("--persons", type=int, default=200_000)
+    demo.add_argument("--seed", type=int, default=42)
+    demo.add_argument("--province", default="53", choices=["53", "75"])
+    demo.add_argument("--data-dir", type=Path, default=paths.DEFAULT_DATA_DIR)
+    demo.set_defaults(handler=_demo)
+
+    summary = commands.add_parser("summary", help="print what the warehouse holds")
+    summary.add_argument("--warehouse", type=Path, default=paths.warehouse_path())
+    summary.set_defaults(handler=_summary)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

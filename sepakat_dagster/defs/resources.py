@@ -1,0 +1,28 @@
+"""Resources shared by every stage, configured from the environment (the Makefile sets the defaults)."""
+
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+
+class LandingDirectory(dg.ConfigurableResource):
+    """The folder where registry deliveries land, one sub-folder per registry."""
+
+    path: str
+
+    @property
+    def root(self) -> Path:
+        return Path(self.path)
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    # One DuckDB file allows one writer: every step runs in one process, one after another.
+    return dg.Definitions(
+        resources={
+            "warehouse": DuckDBResource(database=dg.EnvVar("SEPAKAT_WAREHOUSE")),
+            "landing": LandingDirectory(path=dg.EnvVar("SEPAKAT_LANDING")),
+        },
+        executor=dg.in_process_executor,
+    )

@@ -1,0 +1,139 @@
+"""One asset per landed source file (group `sources`), each guarded by a blocking row-conservation check."""
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from sepakat_dagster.defs.resources import LandingDirectory
+from sepakat_dagster.ingest.catalog import Source, load_catalog
+from sepakat_dagster.ingest.loader import (
+    LandedFile,
+    LoadResult,
+    UnusableFileError,
+    find_landed_file,
+    load_source,
+    preview_rows,
+    recount_file,
+    vintage_of,
+)
+
+_DUCKDB_TYPES = {
+    "integer": "BIGINT",
+    "double": "DOUBLE",
+    "decimal_id": "DECIMAL(20,2)",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+}
+
+
+def _column_schema(source: Source) -> dg.TableSchema:
+    return dg.TableSchema(
+        columns=[
+            dg.TableColumn(
+                name=c.name,
+                type=_DUCKDB_TYPES.get(c.type, "VARCHAR"),
+                description=f"{c.type}{' (personal)' if c.personal else ''}",
+                constraints=dg.TableColumnConstraints(nullable=not c.required),
+            )
+            for c in source.columns
+        ]
+    )
+
+
+def _markdown_table(rows: list[dict]) -> str:
+    if not rows:
+        return "(no rows)"
+    names = list(rows[0])
+    lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
+    lines += ["| " + " | ".join("" if v is None else str(v) for v in row.values()) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _materialization_metadata(result: LoadResult, preview: list[dict]) -> dict:
+    return {
+        "dagster/row_count": result.rows_loaded,
+        "rows_read": result.rows_read,
+        "rows_quarantined": result.rows_quarantined,
+        "blank_lines": result.blank_lines,
+        "file": result.file_name,
+        "file_sha256": result.sha256,
+        "vintage": str(result.vintage) if result.vintage else "unknown",
+        "quarantine_reasons": dg.MetadataValue.md(
+            _markdown_table([{"reason": r, "rows": n} for r, n in result.quarantine_reasons.items()])
+        ),
+        "unexpected_columns": ", ".join(result.unexpected_columns) or "none",
+        "preview": dg.MetadataValue.md(_markdown_table(preview) + "\n\nPersonal columns are not shown."),
+    }
+
+
+def build_source_asset(source: Source) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=["raw", source.name],
+        group_name="sources",
+        description=source.description,
+        kinds={"duckdb", "json" if source.format.type == "jsonl" else "csv"},
+        tags={"registry": source.registry},
+        owners=["team:sepakat-data"],
+        metadata={
+            "producer": source.owner,
+            "landing_pattern": source.path,
+            "dagster/column_schema": _column_schema(source),
+        },
+        pool="duckdb",
+    )
+    def _load(context: dg.AssetExecutionContext, warehouse: DuckDBResource, landing: LandingDirectory):
+        try:
+            landed = find_landed_file(source, landing.root)
+            with warehouse.get_connection() as con:
+                result = load_source(con, source, landed)
+                preview = preview_rows(con, source)
+        except UnusableFileError as error:
+            raise dg.Failure(description=str(error)) from None
+        if result.rows_quarantined:
+            context.log.warning(
+                f"{result.file_name}: {result.rows_quarantined} of {result.rows_read} rows quarantined "
+                f"(see audit.quarantine where source = '{source.name}')"
+            )
+        return dg.MaterializeResult(metadata=_materialization_metadata(result, preview))
+
+    return _load
+
+
+def build_conservation_check(source: Source) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=dg.AssetKey(["raw", source.name]),
+        name="rows_conserved",
+        description="Records in the landed file = rows in the raw table + rows in quarantine, exactly.",
+        blocking=True,
+        pool="duckdb",
+    )
+    def _check(warehouse: DuckDBResource, landing: LandingDirectory) -> dg.AssetCheckResult:
+        with warehouse.get_connection() as con:
+            file_name = con.execute(
+                "select file_name from audit.source_loads where source = ? order by loaded_at desc limit 1",
+                [source.name],
+            ).fetchone()[0]
+            path = landing.root / file_name
+            if not path.exists():
+                return dg.AssetCheckResult(passed=False, description=f"{file_name} is no longer in the landing directory")
+            read = recount_file(con, source, LandedFile(path=path, name=file_name, vintage=vintage_of(file_name)))
+            loaded = con.execute(f"select count(*) from raw.{source.name}").fetchone()[0]
+            quarantined = con.execute(
+                "select count(distinct line_no) from audit.quarantine where source = ? and file_name = ?",
+                [source.name, file_name],
+            ).fetchone()[0]
+        return dg.AssetCheckResult(
+            passed=read == loaded + quarantined,
+            metadata={"rows_read": read, "rows_loaded": loaded, "rows_quarantined": quarantined,
+                      "difference": read - loaded - quarantined},
+        )
+
+    return _check
+
+
+@dg.definitions
+def sources() -> dg.Definitions:
+    catalog = load_catalog().values()
+    return dg.Definitions(
+        assets=[build_source_asset(source) for source in catalog],
+        asset_checks=[build_conservation_check(source) for source in catalog],
+    )

@@ -1,0 +1,99 @@
+"""The source catalogue: what each landing file must look like, read from catalog.yml."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+CATALOG_PATH = Path(__file__).with_name("catalog.yml")
+
+COLUMN_TYPES = {"varchar", "integer", "double", "decimal_id", "date", "timestamp", "nik", "kk", "region"}
+REGION_LEVELS = {"province", "regency", "district", "village", "any"}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    required: bool = False
+    personal: bool = False
+    pattern: str | None = None
+    format: str | None = None
+    system: str = "kemendagri"
+    level: str = "village"
+    style: str = "plain"
+    min: float | None = None
+    max: float | None = None
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    type: str  # csv or jsonl
+    delimiter: str = ","
+    quote: str = '"'
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    registry: str
+    description: str
+    owner: str
+    path: str
+    format: FileFormat
+    key: tuple[str, ...]
+    columns: tuple[Column, ...] = field(repr=False)
+    max_quarantine_share: float = 0.5
+
+    @property
+    def personal_columns(self) -> frozenset[str]:
+        return frozenset(c.name for c in self.columns if c.personal)
+
+
+def normalise_header(header: str) -> str:
+    """Lower snake case, so 'Kabupaten/Kota' and 'KABUPATEN_KOTA' name the same column."""
+    return re.sub(r"[^0-9a-z]+", "_", header.strip().lower()).strip("_")
+
+
+def _column(raw: dict) -> Column:
+    column = Column(**raw)
+    if column.type not in COLUMN_TYPES:
+        raise ValueError(f"column {column.name}: unknown type {column.type!r}")
+    if column.type in {"date", "timestamp"} and not column.format:
+        raise ValueError(f"column {column.name}: {column.type} needs a format")
+    if column.type == "region" and (column.level not in REGION_LEVELS or column.system not in {"kemendagri", "bps"}):
+        raise ValueError(f"column {column.name}: unknown region system/level")
+    return column
+
+
+def _source(name: str, raw: dict) -> Source:
+    columns = tuple(_column(c) for c in raw["columns"])
+    names = [c.name for c in columns]
+    if len(set(names)) != len(names):
+        raise ValueError(f"source {name}: duplicate column names")
+    missing_keys = set(raw["key"]) - set(names)
+    if missing_keys:
+        raise ValueError(f"source {name}: key columns {sorted(missing_keys)} are not declared")
+    return Source(
+        name=name,
+        registry=raw["registry"],
+        description=raw["description"],
+        owner=raw["owner"],
+        path=raw["path"],
+        format=FileFormat(**raw["format"]),
+        key=tuple(raw["key"]),
+        columns=columns,
+        max_quarantine_share=raw.get("max_quarantine_share", 0.5),
+    )
+
+
+@functools.cache
+def load_catalog(path: Path = CATALOG_PATH) -> dict[str, Source]:
+    """All sources by name, validated so that a typo in the catalogue fails at import, not mid-run."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {name: _source(name, spec) for name, spec in raw["sources"].items()}

@@ -1,0 +1,38 @@
+"""The short text summary `make demo` prints: one section per pipeline stage that has run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+
+def _sources_section(con: duckdb.DuckDBPyConnection) -> str:
+    rows = con.execute("""
+        select source, file_name, vintage, rows_read, rows_loaded, rows_quarantined
+        from audit.source_loads
+        qualify row_number() over (partition by source order by loaded_at desc) = 1
+        order by source
+    """).fetchall()
+    lines = [f"{'source':<24}{'file':<46}{'vintage':<12}{'read':>11}{'loaded':>11}{'quarantined':>13}"]
+    for source, file_name, vintage, read, loaded, quarantined in rows:
+        lines.append(f"{source:<24}{file_name:<46}{vintage!s:<12}{read:>11,}{loaded:>11,}{quarantined:>13,}")
+    totals = [sum(r[i] for r in rows) for i in (3, 4, 5)]
+    lines.append(f"{'total':<82}{totals[0]:>11,}{totals[1]:>11,}{totals[2]:>13,}")
+    return "Sources (rows read = loaded + quarantined; quarantine in audit.quarantine)\n" + "\n".join(lines)
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
+    ).fetchone()[0])
+
+
+def render_summary(warehouse: Path) -> str:
+    if not warehouse.exists():
+        return f"No warehouse at {warehouse}: run `make demo` first."
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        sections = [f"Warehouse: {warehouse}"]
+        if _has_table(con, "audit", "source_loads"):
+            sections.append(_sources_section(con))
+    return "\n\n".join(sections)
