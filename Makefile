@@ -14,6 +14,11 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: install demo test ui lint bench clean
 
+# dbt's manifest must exist before the Dagster definitions are imported; re-parse when the dbt project changes.
+MANIFEST := dbt_project/target/manifest.json
+DBT_FILES := dbt_project/dbt_project.yml dbt_project/profiles.yml \
+	$(shell find dbt_project/models dbt_project/seeds dbt_project/macros dbt_project/tests -type f 2>/dev/null)
+
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
@@ -22,13 +27,16 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-demo: install  ## generate a demo province (once) and refresh every asset on it
+$(MANIFEST): $(VENV)/.installed $(DBT_FILES)
+	$(BIN)/python -m sepakat_dagster.defs.dbt.project
+
+demo: install $(MANIFEST)  ## generate a demo province (once) and refresh every asset on it
 	$(BIN)/sepakat demo --persons $(PERSONS) --seed $(SEED) --province $(PROVINCE) --data-dir $(DATA_DIR)
 
-test: install  ## the whole test suite on small generated data
+test: install $(MANIFEST)  ## the whole test suite on small generated data
 	$(BIN)/pytest
 
-ui: install  ## the Dagster UI on http://127.0.0.1:3000 over the demo warehouse and run history
+ui: install $(MANIFEST)  ## the Dagster UI on http://127.0.0.1:3000 over the demo warehouse and run history
 	$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -w workspace.yaml
 
 lint: install

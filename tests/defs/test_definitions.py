@@ -1,0 +1,17 @@
+"""The whole code location loads, and its asset keys, groups and checks are the ones the catalogue implies."""
+
+import dagster as dg
+
+from sepakat_dagster.definitions import defs
+from sepakat_dagster.ingest.catalog import load_catalog
+
+
+def test_definitions_load_with_every_source_grouped_and_guarded():
+    repository = defs().get_repository_def()
+    graph = repository.asset_graph
+    source_keys = {dg.AssetKey(["raw", name]) for name in load_catalog()}
+    assert source_keys <= graph.get_all_asset_keys()
+    assert {graph.get(key).group_name for key in source_keys} == {"sources"}
+    blocking = {key.asset_key for key in graph.asset_check_keys if key.name == "rows_conserved"}
+    assert blocking == source_keys
+    assert "refresh" in {job.name for job in repository.get_all_jobs()}
