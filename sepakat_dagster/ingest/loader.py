@@ -157,7 +157,8 @@ def _split_expression(delimiter: str, quote: str) -> str:
     if not q:
         return plain
     field_regex = f"(?:^|[{d}])({q}(?:[^{q}]|{q}{q})*{q}|[^{d}{q}]*)"
-    return f"case when contains(line, {_literal(q)}) then regexp_extract_all(line, {_literal(field_regex)}, 1) else {plain} end"
+    quoted = f"regexp_extract_all(line, {_literal(field_regex)}, 1)"
+    return f"case when contains(line, {_literal(q)}) then {quoted} else {plain} end"
 
 
 def _unquote_expression(quote: str) -> str:
@@ -196,7 +197,8 @@ def _typed_expression(column: Column, value: str, vintage: date | None) -> tuple
     if column.type == "varchar":
         typed = value
         if column.pattern:
-            checks.append((f"not regexp_full_match({value}, {_literal(column.pattern)})", "does not match the id pattern"))
+            pattern = _literal(column.pattern)
+            checks.append((f"not regexp_full_match({value}, {pattern})", "does not match the id pattern"))
     elif column.type == "integer":
         typed = f"try_cast({value} as bigint)"
         checks.append((f"{typed} is null", "not an integer"))
@@ -242,11 +244,12 @@ def _typed_expression(column: Column, value: str, vintage: date | None) -> tuple
 def _quarantine_rows(source: Source, landed: LandedFile, sha256: str, header: list[str] | None) -> str:
     """One SQL union of every quarantined (line, field, reason, raw line), from each stage that can reject."""
     file_cols = f"{_literal(source.name)}, {_literal(landed.name)}, {_literal(sha256)}"
+    delimiter = _literal(source.format.delimiter)
     shape_failure = (
         f"select line_no, null, 'expected {len(header)} fields, found ' || len(fields), line from _fields "
         f"where len(fields) <> {len(header)} "
         f"union all select line_no, null, 'malformed quoting', line from _fields "
-        f"where len(fields) = {len(header)} and array_to_string(raw_fields, {_literal(source.format.delimiter)}) <> line"
+        f"where len(fields) = {len(header)} and array_to_string(raw_fields, {delimiter}) <> line"
         if header is not None
         else "select line_no, null, 'not a JSON object', line from _fields where not is_object"
     )
@@ -290,7 +293,8 @@ def load_source(
         delimiter, quote = source.format.delimiter, source.format.quote
         con.execute(f"""
             create or replace temp table _fields as
-            select line_no, line, raw_fields, list_transform(raw_fields, lambda f: {_unquote_expression(quote)}) as fields
+            select line_no, line, raw_fields,
+                   list_transform(raw_fields, lambda f: {_unquote_expression(quote)}) as fields
             from (select line_no, line, {_split_expression(delimiter, quote)} as raw_fields
                   from _lines where line_no >= {first_data_line} and trim(coalesce(line, '')) <> '')
         """)

@@ -114,7 +114,9 @@ def build_conservation_check(source: Source) -> dg.AssetChecksDefinition:
             ).fetchone()[0]
             path = landing.root / file_name
             if not path.exists():
-                return dg.AssetCheckResult(passed=False, description=f"{file_name} is no longer in the landing directory")
+                return dg.AssetCheckResult(
+                    passed=False, description=f"{file_name} is no longer in the landing directory"
+                )
             read = recount_file(con, source, LandedFile(path=path, name=file_name, vintage=vintage_of(file_name)))
             loaded = con.execute(f"select count(*) from raw.{source.name}").fetchone()[0]
             quarantined = con.execute(
