@@ -1,0 +1,71 @@
+"""The region reference: committed seeds equal the builder, codes follow Kemendagri and BPS structure."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sepakat_dagster.generate import regions
+from sepakat_dagster.paths import SEEDS_DIR
+
+
+def test_committed_seeds_equal_the_builder_output() -> None:
+    for name, text in regions.seed_texts().items():
+        assert (SEEDS_DIR / name).read_text(encoding="utf-8") == text, (
+            f"{name} is stale: run the regions module"
+        )
+
+
+def test_real_regencies_of_both_provinces() -> None:
+    frame, _ = regions.build_reference()
+    regencies = frame[frame["level"] == "regency"]
+    ntt = regencies[regencies["province_code"] == "53"]
+    assert len(ntt) == 22
+    assert dict(zip(ntt["region_code"], ntt["name"], strict=True))["5371"] == "Kota Kupang"
+    assert sorted(regencies[regencies["province_code"] == "75"]["region_code"]) == [
+        "7501",
+        "7502",
+        "7503",
+        "7504",
+        "7505",
+        "7571",
+    ]
+
+
+def test_kemendagri_codes_nest_and_villages_follow_kelurahan_desa_numbering() -> None:
+    frame, _ = regions.build_reference()
+    assert frame["region_code"].is_unique
+    by_level = {level: group for level, group in frame.groupby("level")}
+    districts, villages = by_level["district"], by_level["village"]
+    assert districts["region_code"].str.fullmatch(r"\d{6}").all()
+    assert (districts["region_code"].str[:4] == districts["parent_code"]).all()
+    assert villages["region_code"].str.fullmatch(r"\d{10}").all()
+    assert (villages["region_code"].str[:6] == villages["parent_code"]).all()
+    serial = villages["region_code"].str[6:].astype(int)
+    kelurahan = villages["village_type"] == "kelurahan"
+    assert serial[kelurahan].between(1001, 1999).all() and serial[~kelurahan].between(2001, 2999).all()
+    city = villages["regency_code"].str[2] == "7"
+    assert kelurahan[city].all()
+    per_regency = districts.groupby("regency_code").size()
+    assert per_regency[per_regency.index.str[2] != "7"].between(8, 24).all()
+    assert villages.groupby("parent_code").size().between(6, 16).all()
+    assert frame["latitude"].between(-11.5, 6.5).all() and frame["longitude"].between(94.5, 141.5).all()
+
+
+def test_bps_crosswalk_covers_every_region_once_with_its_own_numbering() -> None:
+    frame, crosswalk = regions.build_reference()
+    assert sorted(crosswalk["kemendagri_code"]) == sorted(frame["region_code"])
+    assert crosswalk["bps_code"].is_unique
+    levels = {level: group for level, group in crosswalk.groupby("level")}
+    same = pd.concat([levels["province"], levels["regency"]])
+    assert (same["kemendagri_code"] == same["bps_code"]).all()
+    assert levels["district"]["bps_code"].str.fullmatch(r"\d{4}[0-9]{2}0").all()
+    village_bps = levels["village"]["bps_code"]
+    assert village_bps.str.fullmatch(r"\d{10}").all()
+    assert not set(village_bps) & set(frame["region_code"]), (
+        "BPS and Kemendagri village codes must not collide"
+    )
+    district_of = dict(
+        zip(levels["district"]["kemendagri_code"], levels["district"]["bps_code"], strict=True)
+    )
+    village = levels["village"]
+    assert (village["bps_code"].str[:7] == village["kemendagri_code"].str[:6].map(district_of)).all()
