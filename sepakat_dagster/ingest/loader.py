@@ -268,6 +268,7 @@ def load_source(
     con: duckdb.DuckDBPyConnection, source: Source, landed: LandedFile, seeds_dir: Path = SEEDS_DIR
 ) -> LoadResult:
     """Replace raw.<source> with the valid rows of `landed` and audit.quarantine's rows for it with the rest."""
+    con.execute("set enable_progress_bar = false")  # it would print into Dagster's captured logs
     ensure_audit_tables(con)
     _load_region_codes(con, seeds_dir)
     sha256 = file_sha256(landed.path)
