@@ -1,0 +1,89 @@
+"""Sensors: refresh what a new delivery affects, and leave an alert record when a run fails."""
+
+import hashlib
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dagster as dg
+
+from sepakat_dagster.defs.automation.jobs import refresh_job
+from sepakat_dagster.defs.resources import LandingDirectory
+from sepakat_dagster.ingest.catalog import load_catalog
+from sepakat_dagster.ingest.loader import UnusableFileError, find_landed_file
+
+
+def landed_fingerprints(landing: Path) -> dict[str, str]:
+    """Newest delivery per source as 'file:size:mtime': cheap to compute every tick, unlike a file hash."""
+    fingerprints = {}
+    for source in load_catalog().values():
+        try:
+            landed = find_landed_file(source, landing)
+        except UnusableFileError:
+            continue  # nothing delivered yet for this source
+        stat = landed.path.stat()
+        fingerprints[source.name] = f"{landed.name}:{stat.st_size}:{stat.st_mtime_ns}"
+    return fingerprints
+
+
+def _last_loaded_file(instance: dg.DagsterInstance, source: str) -> str | None:
+    event = instance.get_latest_materialization_event(dg.AssetKey(["raw", source]))
+    if event is None or event.asset_materialization is None:
+        return None
+    value = event.asset_materialization.metadata.get("file")
+    return value.value if value is not None else None
+
+
+@dg.sensor(
+    job=refresh_job,
+    minimum_interval_seconds=300,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Refresh the sources with a new or changed delivery, and everything downstream of them.",
+)
+def new_deliveries(context: dg.SensorEvaluationContext, landing: LandingDirectory):
+    seen = json.loads(context.cursor) if context.cursor else {}
+    current = landed_fingerprints(landing.root)
+    changed = sorted(
+        name
+        for name, fingerprint in current.items()
+        if seen.get(name, fingerprint) != fingerprint
+        or _last_loaded_file(context.instance, name) != fingerprint.split(":")[0]
+    )
+    context.update_cursor(json.dumps(current, sort_keys=True))
+    if not changed:
+        return dg.SkipReason("no new deliveries")
+    selection = dg.AssetSelection.assets(*(dg.AssetKey(["raw", name]) for name in changed)).downstream()
+    keys = selection.resolve(context.repository_def.asset_graph)
+    run_key = hashlib.sha256("|".join(current[name] for name in changed).encode()).hexdigest()[:16]
+    return dg.RunRequest(
+        run_key=run_key,
+        asset_selection=sorted(keys, key=lambda key: key.to_user_string()),
+        tags={"sepakat/trigger": "new_deliveries", "sepakat/sources": ",".join(changed)[:200]},
+    )
+
+
+def alerts_path() -> Path:
+    return Path(os.environ.get("SEPAKAT_ALERTS", Path(os.environ.get("DAGSTER_HOME", ".")) / "alerts.jsonl"))
+
+
+@dg.run_failure_sensor(
+    monitored_jobs=[refresh_job],
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Append an alert record (run, job, failed steps, error) to the alerts file and log it.",
+)
+def alert_on_failed_refresh(context: dg.RunFailureSensorContext):
+    failed_steps = sorted({event.step_key for event in context.get_step_failure_events() if event.step_key})
+    record = {
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "run_id": context.dagster_run.run_id,
+        "job": context.dagster_run.job_name,
+        "failed_steps": failed_steps,
+        # Pipeline messages name files, lines and rules, never personal values, so they are safe to keep.
+        "error": context.failure_event.message,
+    }
+    path = alerts_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as alerts:
+        alerts.write(json.dumps(record) + "\n")
+    context.log.error(f"Refresh run {record['run_id']} failed at {', '.join(failed_steps) or 'run level'}")

@@ -1,0 +1,83 @@
+"""Automation: the nightly schedule, the new-delivery sensor on real materialisations, the failure alert."""
+
+import json
+import shutil
+
+import dagster as dg
+
+from sepakat_dagster.definitions import defs
+from sepakat_dagster.defs.automation.sensors import alert_on_failed_refresh, new_deliveries
+from sepakat_dagster.defs.resources import LandingDirectory
+from sepakat_dagster.defs.sources.assets import build_conservation_check, build_source_asset
+from sepakat_dagster.ingest.catalog import load_catalog
+from tests.conftest import pipeline_resources
+
+SOURCE_ASSETS = [build_source_asset(s) for s in load_catalog().values()]
+SOURCE_CHECKS = [build_conservation_check(s) for s in load_catalog().values()]
+RAW_KEYS = {dg.AssetKey(["raw", name]) for name in load_catalog()}
+
+
+def test_nightly_schedule_refreshes_everything_at_two_in_jakarta():
+    schedule = defs().get_repository_def().get_schedule_def("nightly_refresh")
+    assert (schedule.cron_schedule, schedule.execution_timezone, schedule.job_name) == (
+        "0 2 * * *", "Asia/Jakarta", "refresh"
+    )
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+
+
+def evaluate_sensor(instance, landing, cursor=None):
+    context = dg.build_sensor_context(
+        instance=instance,
+        cursor=cursor,
+        repository_def=defs().get_repository_def(),
+        resources={"landing": LandingDirectory(path=str(landing))},
+    )
+    return new_deliveries(context), context.cursor
+
+
+def test_a_new_delivery_refreshes_its_source_and_downstream_only(demo_dir, warehouse, tmp_path):
+    landing = tmp_path / "landing"
+    shutil.copytree(demo_dir / "landing", landing)
+    with dg.DagsterInstance.ephemeral() as instance:
+        request, cursor = evaluate_sensor(instance, landing)
+        assert set(request.asset_selection) >= RAW_KEYS  # nothing loaded yet: everything is new
+
+        assert dg.materialize(SOURCE_ASSETS, instance=instance, resources=pipeline_resources(warehouse, landing))
+        skip, cursor = evaluate_sensor(instance, landing, cursor)
+        assert isinstance(skip, dg.SkipReason)
+
+        old = next(landing.glob("dtks/DTKS_ART_*.csv"))
+        shutil.copy(old, old.with_name("DTKS_ART_202512.csv"))
+        request, _ = evaluate_sensor(instance, landing, cursor)
+        selected = set(request.asset_selection)
+        assert dg.AssetKey(["raw", "dtks_art"]) in selected
+        assert not (RAW_KEYS - {dg.AssetKey(["raw", "dtks_art"])}) & selected
+        assert request.tags["sepakat/sources"] == "dtks_art"
+
+
+def test_a_failed_refresh_leaves_an_alert_record_without_personal_data(demo_dir, warehouse, tmp_path, monkeypatch):
+    landing = tmp_path / "landing"
+    shutil.copytree(demo_dir / "landing", landing)
+    broken = next(landing.glob("p3ke/P3KE_INDIVIDU_*.txt"))
+    broken.write_text(broken.read_text().replace("|", ";"))
+    alerts = tmp_path / "alerts.jsonl"
+    monkeypatch.setenv("SEPAKAT_ALERTS", str(alerts))
+
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = dg.materialize(
+            SOURCE_ASSETS, instance=instance, resources=pipeline_resources(warehouse, landing),
+            selection=[dg.AssetKey(["raw", "p3ke_individu"])], raise_on_error=False,
+        )
+        assert not result.success
+        run = instance.get_run_by_id(result.run_id)
+        failure = next(e for e in result.all_events if e.event_type == dg.DagsterEventType.RUN_FAILURE)
+        context = dg.build_run_status_sensor_context(
+            sensor_name="alert_on_failed_refresh", dagster_event=failure, dagster_instance=instance, dagster_run=run
+        ).for_run_failure()
+        alert_on_failed_refresh(context)
+
+    (record,) = [json.loads(line) for line in alerts.read_text().splitlines()]
+    assert record["run_id"] == result.run_id
+    assert record["failed_steps"] == ["raw__p3ke_individu"]
+    names = [line.split(";")[3] for line in broken.read_text().splitlines()[1:4]]
+    assert not any(name in json.dumps(record) for name in names)
