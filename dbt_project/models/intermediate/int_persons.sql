@@ -1,0 +1,169 @@
+-- Every person record of Regsosek, DTKS and P3KE in one shape: what the linkage (Splink) reads. Adds the
+-- normalised name and its tokens, what the NIK says (validity, birth date, sex, region) and where it disagrees
+-- with the recorded values, and flags derived from village-forum corrections. Recorded values are kept as they
+-- are: nothing here overwrites a registry.
+with
+
+person_records as (
+    select * from {{ ref('int_persons_unioned') }}
+),
+
+corrections as (
+    select * from {{ ref('int_registry_corrections') }}
+    where status in ('applied', 'already_reflected')
+),
+
+known_regencies as (
+    select region_code as regency_code
+    from {{ ref('ref_regions') }}
+    where level = 'regency'
+),
+
+nik_fields as (
+    -- NIK = PP RR SS DDMMYY XXXX: district of first registration, birth date (day + 40 for women), serial.
+    select
+        person_records.*,
+        coalesce(regexp_full_match(nik, '[0-9]{16}'), false) as nik_is_16_digits,
+        try_cast(substr(nik, 7, 2) as integer) as nik_day_field,
+        substr(nik, 9, 2) as nik_month_field,
+        try_cast(substr(nik, 11, 2) as integer) as nik_two_digit_year
+    from person_records
+),
+
+nik_parsed as (
+    select
+        nik_fields.*,
+        case
+            when nik_day_field between 41 and 71 then 'female'
+            when nik_day_field between 1 and 31 then 'male'
+        end as nik_sex_from_day,
+        case when nik_day_field > 40 then nik_day_field - 40 else nik_day_field end as nik_day,
+        -- The century is not in the NIK: take the one that puts the year nearest the recorded birth year, or
+        -- without one the latest year not after the as-of date.
+        case
+            when nik_two_digit_year is null then null
+            when birth_date is not null
+                then case
+                    when abs(2000 + nik_two_digit_year - year(birth_date))
+                        <= abs(1900 + nik_two_digit_year - year(birth_date))
+                        then 2000 + nik_two_digit_year
+                    else 1900 + nik_two_digit_year
+                end
+            when 2000 + nik_two_digit_year <= year(date '{{ var("as_of_date") }}') then 2000 + nik_two_digit_year
+            else 1900 + nik_two_digit_year
+        end as nik_birth_year
+    from nik_fields
+),
+
+nik_checked as (
+    select
+        nik_parsed.*,
+        case
+            when nik_is_16_digits and nik_sex_from_day is not null
+                then cast(try_strptime(
+                    lpad(cast(nik_day as varchar), 2, '0') || nik_month_field || cast(nik_birth_year as varchar),
+                    '%d%m%Y'
+                ) as date)
+        end as nik_date,
+        known_regencies.regency_code is not null as nik_regency_is_known
+    from nik_parsed
+    left join known_regencies on left(nik_parsed.nik, 4) = known_regencies.regency_code
+),
+
+nik_derived as (
+    select
+        nik_checked.*,
+        nik_is_16_digits
+        and nik_regency_is_known
+        and nik_date is not null
+        and right(nik, 4) <> '0000' as nik_valid
+    from nik_checked
+),
+
+named as (
+    select
+        nik_derived.*,
+        {{ normalise_name('full_name') }} as name_normalised
+    from nik_derived
+),
+
+tokenised as (
+    select
+        named.*,
+        string_split(name_normalised, ' ') as name_tokens
+    from named
+),
+
+person_corrections as (
+    select
+        target_record_key as person_record_key,
+        bool_or(correction_type = 'deceased') as reported_deceased,
+        min(effective_on) filter (where correction_type = 'deceased') as reported_deceased_on,
+        bool_or(correction_type = 'data_correction') as data_review_requested,
+        cast(count(*) as integer) as corrections_matched
+    from corrections
+    where applies_to = 'person'
+    group by target_record_key
+),
+
+household_corrections as (
+    select
+        target_record_key as household_record_key,
+        arg_max(value_after, effective_on) filter (where correction_type = 'moved') as reported_moved_to_village_code,
+        max(effective_on) filter (where correction_type = 'moved') as reported_moved_on,
+        cast(count(*) as integer) as corrections_matched
+    from corrections
+    where applies_to = 'household'
+    group by target_record_key
+),
+
+final as (
+    select
+        tokenised.person_record_key,
+        tokenised.registry,
+        tokenised.source_table,
+        tokenised.record_id,
+        tokenised.household_record_key,
+        tokenised.nik,
+        tokenised.nik_valid as nik_is_valid,
+        case when tokenised.nik_valid then tokenised.nik_date end as nik_birth_date,
+        case when tokenised.nik_valid then tokenised.nik_sex_from_day end as nik_sex,
+        case when tokenised.nik_is_16_digits then left(tokenised.nik, 6) end as nik_region_code,
+        tokenised.full_name,
+        tokenised.name_normalised,
+        tokenised.name_tokens[1] as first_name,
+        case when len(tokenised.name_tokens) > 1 then tokenised.name_tokens[-1] end as last_name,
+        array_to_string(list_sort(tokenised.name_tokens), ' ') as name_tokens_sorted,
+        tokenised.sex,
+        tokenised.birth_date,
+        cast(year(tokenised.birth_date) as integer) as birth_year,
+        case
+            when tokenised.nik_valid and tokenised.sex in ('male', 'female')
+                then tokenised.sex <> tokenised.nik_sex_from_day
+        end as sex_disagrees_with_nik,
+        case
+            when tokenised.nik_valid and tokenised.birth_date is not null
+                then tokenised.birth_date <> tokenised.nik_date
+        end as birth_date_disagrees_with_nik,
+        tokenised.village_code,
+        tokenised.district_code,
+        tokenised.regency_code,
+        tokenised.province_code,
+        tokenised.relationship_to_head,
+        tokenised.registry_decile,
+        tokenised.record_date,
+        coalesce(person_corrections.reported_deceased, false) as reported_deceased,
+        person_corrections.reported_deceased_on,
+        household_corrections.reported_moved_to_village_code,
+        household_corrections.reported_moved_on,
+        coalesce(person_corrections.data_review_requested, false) as data_review_requested,
+        coalesce(person_corrections.corrections_matched, 0)
+            + coalesce(household_corrections.corrections_matched, 0) as corrections_matched,
+        tokenised.source_file,
+        tokenised.source_line
+    from tokenised
+    left join person_corrections on tokenised.person_record_key = person_corrections.person_record_key
+    left join household_corrections on tokenised.household_record_key = household_corrections.household_record_key
+)
+
+select * from final
