@@ -84,6 +84,19 @@ def _summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _link(args: argparse.Namespace) -> int:
+    from sepakat_dagster.linkage.generic import link_files
+    from sepakat_dagster.linkage.mapping import MappingError, load_mapping
+
+    try:
+        summary = link_files(args.left, args.right, load_mapping(args.config), args.out, model=args.model)
+    except (MappingError, ValueError, FileNotFoundError) as error:
+        print(f"sepakat link: {error}", file=sys.stderr)
+        return 2
+    print(summary.describe())
+    return 0
+
+
 def _print_summary(warehouse: Path) -> None:
     from sepakat_dagster.reporting.summary import render_summary
 
@@ -112,6 +125,14 @@ def build_parser() -> argparse.ArgumentParser:
     summary = commands.add_parser("summary", help="print what the warehouse holds")
     summary.add_argument("--warehouse", type=Path, default=paths.warehouse_path())
     summary.set_defaults(handler=_summary)
+
+    link = commands.add_parser("link", help="link two person files (or dedupe one) described by a mapping YAML")
+    link.add_argument("left", type=Path, help="CSV or Parquet file")
+    link.add_argument("right", type=Path, nargs="?", help="second file; without it LEFT is deduplicated")
+    link.add_argument("--config", type=Path, required=True, help="mapping YAML (see docs/generic-linkage.md)")
+    link.add_argument("--out", type=Path, required=True, help="folder for pairs, clusters and the trained model")
+    link.add_argument("--model", type=Path, help="score with this model.json instead of training on the input")
+    link.set_defaults(handler=_link)
     return parser
 
 

@@ -22,6 +22,29 @@ def _sources_section(con: duckdb.DuckDBPyConnection) -> str:
     return "Sources (rows read = loaded + quarantined; quarantine in audit.quarantine)\n" + "\n".join(lines)
 
 
+def _linkage_section(con: duckdb.DuckDBPyConnection) -> str:
+    """Linkage quality against the ground truth, by NIK status (linkage.evaluation), and the persons found."""
+    rows = con.execute("""
+        select level, segment, precision, recall, f1 from linkage.evaluation
+        order by case level when 'pairwise' then 1 when 'cluster' then 2 else 3 end,
+            case segment when 'all' then 1 when 'nik_valid' then 2 else 3 end
+    """).fetchall()
+    lines = [f"{'measure':<10}{'records':<26}{'precision':>11}{'recall':>10}{'F1':>10}"]
+    for level, segment, precision, recall, f1 in rows:
+        cells = [f"{value:>{width}.2%}" if value is not None else f"{'-':>{width}}"
+                 for value, width in ((precision, 11), (recall, 10), (f1, 10))]
+        lines.append(f"{level:<10}{segment:<26}{''.join(cells)}")
+    header = "Linkage (against the ground truth; nik_valid = NIK present and as issued)"
+    if _has_table(con, "linkage", "person_clusters"):
+        records, persons, linked = con.execute("""
+            select count(*), count(distinct person_id), count(distinct person_id) filter (where cluster_size > 1)
+            from linkage.person_clusters
+        """).fetchall()[0]
+        header += (f"\n{records:,} person records -> {persons:,} persons "
+                   f"({linked:,} found in more than one record)")
+    return header + "\n" + "\n".join(lines)
+
+
 def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     return bool(con.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
@@ -35,4 +58,6 @@ def render_summary(warehouse: Path) -> str:
         sections = [f"Warehouse: {warehouse}"]
         if _has_table(con, "audit", "source_loads"):
             sections.append(_sources_section(con))
+        if _has_table(con, "linkage", "evaluation"):
+            sections.append(_linkage_section(con))
     return "\n\n".join(sections)

@@ -1,0 +1,213 @@
+"""Linkage assets (group `linkage`): scored pairs, persons, the review queue and the evaluation, with checks.
+
+The nightly path loads the committed model (resource `person_model`) and never trains; training is the separate
+`train_person_model` job (training.py). Splink runs on its own in-memory DuckDB; the warehouse is written in short
+connections. Metadata carries counts, figures and key-only previews: never a NIK, a name or an address.
+"""
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from sepakat_dagster.defs.linkage.resources import PersonModel, TruthDirectory
+from sepakat_dagster.linkage import cluster, pipeline, review
+from sepakat_dagster.linkage.records import INT_PERSONS
+from sepakat_dagster.linkage.settings import BLOCKING_RULES, THRESHOLDS
+
+INT_PERSONS_KEY = dg.AssetKey(["intermediate", "int_persons"])
+PERSON_MODEL_KEY = dg.AssetKey(["linkage", "person_model"])
+PERSON_LINKS_KEY = dg.AssetKey(["linkage", "person_links"])
+PERSON_CLUSTERS_KEY = dg.AssetKey(["linkage", "person_clusters"])
+REVIEW_QUEUE_KEY = dg.AssetKey(["linkage", "review_queue"])
+EVALUATION_KEY = dg.AssetKey(["linkage", "evaluation"])
+
+# Most persons have one record per registry (a DTKS duplicate makes two); more than this is a merge gone wrong.
+MAX_CLUSTER_SIZE = 6
+# Share of multi-record persons allowed to mix sexes and birth years (one record may carry a wrong sex or a
+# wrong birth year, hardly both): above it the clusters are not trusted.
+MAX_MIXED_SHARE = 0.001
+
+COMMON = {"group_name": "linkage", "kinds": {"duckdb", "splink"}, "pool": "duckdb", "owners": ["team:sepakat-data"]}
+
+
+def markdown_table(rows: list[dict]) -> str:
+    if not rows:
+        return "(no rows)"
+    names = list(rows[0])
+    lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
+    lines += ["| " + " | ".join("" if v is None else _cell(v) for v in row.values()) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _cell(value) -> str:
+    return f"{value:.4f}" if isinstance(value, float) else f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _preview(con, sql: str) -> str:
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description]
+    return markdown_table([dict(zip(names, row, strict=True)) for row in cursor.fetchall()])
+
+
+@dg.asset(
+    key=PERSON_LINKS_KEY,
+    deps=[INT_PERSONS_KEY, PERSON_MODEL_KEY],
+    description="Scored pairs of person records: deterministic NIK links and Splink scores (match probability "
+    "and weight) at or above the store threshold.",
+    **COMMON,
+)
+def person_links(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
+                 person_model: PersonModel) -> dg.MaterializeResult:
+    model = person_model.load()
+    scored = pipeline.score_warehouse(warehouse.database, model)
+    with warehouse.get_connection() as con:
+        rows = pipeline.replace_table(con, pipeline.PERSON_LINKS, scored.links)
+        preview = _preview(con, f"""
+            select person_record_key_l, person_record_key_r, method, match_key, round(match_probability, 4) as p
+            from {pipeline.PERSON_LINKS} order by person_record_key_l, person_record_key_r limit 10
+        """)
+    result = scored.prediction
+    context.log.info(f"{result.comparisons:,} comparisons scored for {result.records:,} records "
+                     f"({result.comparisons_per_second:,.0f}/s) with model {result.model}")
+    by_rule = [{"rule": name, "sql": sql, "comparisons": result.comparisons_by_rule.get(name, 0)}
+               for name, sql in BLOCKING_RULES]
+    return dg.MaterializeResult(metadata={
+        "dagster/row_count": rows,
+        "records": result.records,
+        "model_version": result.model,
+        "deterministic_pairs": result.deterministic_pairs,
+        "nik_groups_linked": scored.deterministic["nik_groups_linked"],
+        "nik_groups_ambiguous": scored.deterministic["nik_groups_ambiguous"],
+        "comparisons": result.comparisons,
+        "comparisons_per_record": round(result.comparisons_per_record, 3),
+        "comparisons_per_second": round(result.comparisons_per_second),
+        "blocking_seconds": round(result.blocking_seconds, 2),
+        "scoring_seconds": round(result.scoring_seconds, 2),
+        "comparisons_by_blocking_rule": dg.MetadataValue.md(markdown_table(by_rule)),
+        "splink_pairs_stored": result.by_method.get("splink", 0),
+        "store_threshold": THRESHOLDS.store,
+        "preview": dg.MetadataValue.md(preview + "\n\nRecord keys only: no personal columns."),
+    })
+
+
+@dg.asset(
+    key=PERSON_CLUSTERS_KEY,
+    deps=[PERSON_LINKS_KEY, INT_PERSONS_KEY],
+    description="Every staged person record exactly once, with the person it belongs to (record source, record "
+    "id, person id): connected components of the links at or above the match threshold.",
+    **COMMON,
+)
+def person_clusters(warehouse: DuckDBResource) -> dg.MaterializeResult:
+    clustered = pipeline.cluster_warehouse(warehouse.database, THRESHOLDS.match)
+    with warehouse.get_connection() as con:
+        rows = pipeline.replace_table(con, pipeline.PERSON_CLUSTERS, clustered.clusters)
+        preview = _preview(con, f"""
+            select person_id, person_record_key, registry, cluster_size from {pipeline.PERSON_CLUSTERS}
+            where cluster_size > 1 order by person_id, person_record_key limit 10
+        """)
+    summary = clustered.summary
+    return dg.MaterializeResult(metadata={
+        "dagster/row_count": rows,
+        "persons": summary["persons"],
+        "persons_with_several_records": summary["persons_with_several_records"],
+        "largest_cluster": summary["largest_cluster"],
+        "match_threshold": THRESHOLDS.match,
+        "cluster_sizes": dg.MetadataValue.md(markdown_table(
+            [{"records": size, "persons": n} for size, n in clustered.sizes.items()])),
+        "persons_by_registries": dg.MetadataValue.md(markdown_table(
+            [{"registries": name, "persons": n} for name, n in clustered.registries.items()])),
+        "preview": dg.MetadataValue.md(preview + "\n\nRecord keys only: no personal columns."),
+    })
+
+
+@dg.asset_check(
+    asset=PERSON_CLUSTERS_KEY,
+    name="records_conserved",
+    description="Every staged person record appears exactly once, with a person id: nothing lost or duplicated.",
+    blocking=True,
+    pool="duckdb",
+)
+def records_conserved(warehouse: DuckDBResource) -> dg.AssetCheckResult:
+    with warehouse.get_connection() as con:
+        counts = cluster.conservation(con, pipeline.PERSON_CLUSTERS, INT_PERSONS)
+    passed = (counts["missing"] == counts["unknown"] == counts["duplicated"] == counts["without_person_id"] == 0
+              and counts["records_staged"] == counts["records_clustered"])
+    return dg.AssetCheckResult(passed=passed, metadata=counts)
+
+
+@dg.asset_check(
+    asset=PERSON_CLUSTERS_KEY,
+    name="clusters_are_sane",
+    description=f"No person has more than {MAX_CLUSTER_SIZE} records, and at most {MAX_MIXED_SHARE:.1%} of persons "
+    "with several records join records of different sex and different birth years.",
+    blocking=True,
+    pool="duckdb",
+)
+def clusters_are_sane(warehouse: DuckDBResource) -> dg.AssetCheckResult:
+    with warehouse.get_connection() as con:
+        counts = cluster.sanity(con, pipeline.PERSON_CLUSTERS, INT_PERSONS, MAX_CLUSTER_SIZE)
+    mixed_share = counts["mixed_sex_and_birth_year_persons"] / max(counts["persons_with_several_records"], 1)
+    passed = counts["oversized_persons"] == 0 and mixed_share <= MAX_MIXED_SHARE
+    return dg.AssetCheckResult(
+        passed=passed,
+        metadata={**counts, "mixed_share": round(mixed_share, 6), "max_cluster_size": MAX_CLUSTER_SIZE,
+                  "max_mixed_share": MAX_MIXED_SHARE},
+    )
+
+
+@dg.asset(
+    key=REVIEW_QUEUE_KEY,
+    deps=[PERSON_LINKS_KEY, PERSON_CLUSTERS_KEY, INT_PERSONS_KEY],
+    description="Pairs between the review and match thresholds for clerical review, with both records' values "
+    "and the fields that disagree (warehouse only: personal data).",
+    **COMMON,
+)
+def review_queue(warehouse: DuckDBResource) -> dg.MaterializeResult:
+    with warehouse.get_connection() as con:
+        counts = review.build_review_queue(
+            con, pipeline.REVIEW_QUEUE, pipeline.PERSON_LINKS, INT_PERSONS, pipeline.PERSON_CLUSTERS
+        )
+    return dg.MaterializeResult(metadata={
+        "dagster/row_count": counts["pairs"],
+        "review_threshold": THRESHOLDS.review,
+        "match_threshold": THRESHOLDS.match,
+        "already_same_person": counts["already_same_person"],
+        "disagreeing_fields": dg.MetadataValue.md(markdown_table(
+            [{"field": name.removeprefix("disagree_"), "pairs": n} for name, n in counts.items()
+             if name.startswith("disagree_")])),
+    })
+
+
+@dg.asset(
+    key=EVALUATION_KEY,
+    deps=[PERSON_CLUSTERS_KEY, INT_PERSONS_KEY],
+    description="Pairwise and cluster precision, recall and F1 against the generator's ground truth, by NIK "
+    "status (valid vs missing or corrupt), and the recall of blocking.",
+    **COMMON,
+)
+def evaluation(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
+               truth: TruthDirectory) -> dg.MaterializeResult:
+    if not truth.available():
+        # Real registries have no ground truth: say so, and leave no stale figures behind.
+        with warehouse.get_connection() as con:
+            con.execute(f"drop table if exists {pipeline.EVALUATION}")
+        context.log.warning(f"No ground truth at {truth.root}: nothing to evaluate against")
+        return dg.MaterializeResult(metadata={"ground_truth": "none", "dagster/row_count": 0})
+    evaluated = pipeline.evaluate_warehouse(warehouse.database, truth.root)
+    with warehouse.get_connection() as con:
+        rows = pipeline.replace_table(con, pipeline.EVALUATION, evaluated.evaluation)
+    metadata: dict = {"dagster/row_count": rows, "ground_truth": str(truth.root)}
+    for row in evaluated.rows:
+        for measure in ("precision", "recall", "f1"):
+            if row[measure] is not None:
+                metadata[f"{row['level']}_{measure}_{row['segment']}"] = round(row[measure], 5)
+    metadata["evaluation"] = dg.MetadataValue.md(markdown_table(evaluated.rows))
+    return dg.MaterializeResult(metadata=metadata)
+
+
+@dg.definitions
+def linkage_assets() -> dg.Definitions:
+    return dg.Definitions(
+        assets=[person_links, person_clusters, review_queue, evaluation],
+        asset_checks=[records_conserved, clusters_are_sane],
+    )
+

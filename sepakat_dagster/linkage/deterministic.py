@@ -1,0 +1,76 @@
+"""The deterministic pass: records that share a trusted NIK are the same person, when nothing contradicts it.
+
+A NIK is trusted when it is valid (16 digits, a known regency, a real birth date, serial not 0000) and agrees
+with the record's own sex and birth date (`nik_is_consistent`). Records sharing a trusted NIK form a group; the
+group is unambiguous when every pair in it has compatible names (similar, reordered, or shortened with
+initials). Unambiguous groups are linked here and get a `deterministic_group`; everything else — missing,
+invalid or inconsistent NIKs, and groups whose names disagree (a mistyped NIK that hit another person's) — is
+left to Splink, which also scores records of a group against records outside it.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from sepakat_dagster.linkage.records import RECORDS, first_row, scalar
+from sepakat_dagster.linkage.settings import tokens_contained_sql
+
+DETERMINISTIC_PAIRS = "deterministic_pairs"
+
+
+def names_compatible_sql(left: str = "l", right: str = "r") -> str:
+    """Names that could belong to one person despite typos, reordering, titles or a shortened form: similar,
+    one within the other (initials allowed), or the same last name and first initial ("M G LAKA", "MARIA LAKA").
+    Lenient on purpose: the NIK, birth date and sex already agree; this only keeps apart different people."""
+    return (
+        f"coalesce(jaro_winkler_similarity({left}.name_normalised, {right}.name_normalised) >= 0.85"
+        f" or jaro_winkler_similarity({left}.name_tokens_sorted, {right}.name_tokens_sorted) >= 0.85"
+        f" or (left({left}.name_normalised, 1) = left({right}.name_normalised, 1)"
+        f" and {left}.name_tokens[-1] = {right}.name_tokens[-1] and len({left}.name_tokens) > 1)"
+        f" or {tokens_contained_sql(f'{left}.name_tokens', f'{right}.name_tokens')}"
+        f" or {tokens_contained_sql(f'{right}.name_tokens', f'{left}.name_tokens')}, false)"
+    )
+
+
+def link_on_nik(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Add `deterministic_group` to the prepared records and write the linked pairs to `deterministic_pairs`.
+
+    Returns counts: trusted records, groups linked, groups left to Splink as ambiguous, pairs linked.
+    """
+    con.execute(f"""
+        create or replace temp table nik_candidate_pairs as
+        select l.unique_id as unique_id_l, r.unique_id as unique_id_r, l.nik, {names_compatible_sql()} as compatible
+        from {RECORDS} as l
+        join {RECORDS} as r on l.nik = r.nik and l.unique_id < r.unique_id
+        where l.nik_is_consistent and r.nik_is_consistent
+    """)
+    con.execute("""
+        create or replace temp table nik_groups as
+        select nik, bool_and(compatible) as unambiguous
+        from nik_candidate_pairs
+        group by nik
+    """)
+    con.execute(f"""
+        create or replace table {RECORDS} as
+        select records.*,
+            case when records.nik_is_consistent and nik_groups.unambiguous then records.nik end as deterministic_group
+        from {RECORDS} as records
+        left join nik_groups on records.nik = nik_groups.nik
+        order by records.unique_id
+    """)
+    con.execute(f"""
+        create or replace table {DETERMINISTIC_PAIRS} as
+        select pairs.unique_id_l, pairs.unique_id_r
+        from nik_candidate_pairs as pairs
+        join nik_groups on pairs.nik = nik_groups.nik and nik_groups.unambiguous
+        order by all
+    """)
+    trusted, linked, ambiguous = first_row(con, f"""
+        select
+            (select count(*) from {RECORDS} where nik_is_consistent),
+            (select count(*) from nik_groups where unambiguous),
+            (select count(*) from nik_groups where not unambiguous)
+    """)
+    pairs = scalar(con, f"select count(*) from {DETERMINISTIC_PAIRS}")
+    return {"trusted_nik_records": trusted, "nik_groups_linked": linked, "nik_groups_ambiguous": ambiguous,
+            "deterministic_pairs": pairs}

@@ -1,0 +1,377 @@
+"""`sepakat link LEFT [RIGHT] --config mapping.yaml --out DIR`: link two person files, or dedupe one, of any layout.
+
+The mapping YAML (mapping.py, docs/generic-linkage.md) says which column is the record id, the name, the birth
+date and so on. Each file is read into DuckDB, standardised into the same roles (names through the dbt macro
+normalise_name, the one name normalisation of the project), and linked with a Splink model built from the roles
+both files have and trained on the input itself (unsupervised). Scored pairs and clusters are written as
+Parquet or CSV.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import jinja2
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.internals.exceptions import SplinkException
+
+from sepakat_dagster.linkage import cluster
+from sepakat_dagster.linkage.mapping import FileLayout, Mapping
+from sepakat_dagster.linkage.records import connect, scalar
+from sepakat_dagster.linkage.settings import (
+    birth_date_comparison,
+    name_comparison,
+    national_id_comparison,
+    sex_comparison,
+)
+from sepakat_dagster.linkage.train import floor_m_probabilities
+from sepakat_dagster.paths import DBT_PROJECT_DIR
+
+NAME_MACRO = DBT_PROJECT_DIR / "macros" / "normalise_name.sql"
+RECORDS = "generic_records"
+# The command prints its own summary; Splink's notes on levels it could not train are expected on small files.
+SPLINK_LOG_LEVEL = logging.ERROR
+
+
+@functools.cache
+def _name_macro() -> jinja2.runtime.Macro:
+    template = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(NAME_MACRO.read_text("utf-8"))
+    return template.module.normalise_name
+
+
+def normalise_name_sql(expression: str) -> str:
+    """The dbt macro normalise_name rendered with plain jinja2: a DuckDB expression over `expression`."""
+    return str(_name_macro()(expression))
+
+
+# ---- reading and standardising ----------------------------------------------------------------------------------
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def read_file(con: duckdb.DuckDBPyConnection, path: Path, layout: FileLayout, table: str) -> int:
+    """Read a CSV (every column as text) or Parquet file into `table`; the mapped columns must be there."""
+    literal = str(path).replace("'", "''")
+    if path.suffix.lower() in (".parquet", ".pq"):
+        source = f"read_parquet('{literal}')"
+    else:
+        options = ["header = true", "all_varchar = true", f"encoding = '{layout.encoding}'"]
+        if layout.delimiter:
+            options.append("delim = '" + layout.delimiter.replace("'", "''") + "'")
+        source = f"read_csv('{literal}', {', '.join(options)})"
+    con.execute(f"create or replace table {table} as select * from {source}")
+    present = {row[0] for row in con.execute(f"describe {table}").fetchall()}
+    missing = sorted(layout.columns() - present)
+    if missing:
+        raise ValueError(f"{path.name}: the mapping names column(s) the file does not have: {', '.join(missing)}")
+    return scalar(con, f"select count(*) from {table}")
+
+
+def _text(column: str) -> str:
+    return f"nullif(trim(cast({_quote(column)} as varchar)), '')"
+
+
+def standardise_sql(raw: str, layout: FileLayout, source: str) -> str:
+    """SELECT of the standard columns from a raw table read with `layout`."""
+    if layout.full_name:
+        name = _text(layout.full_name)
+    else:
+        name = "concat_ws(' ', " + ", ".join(_text(c) for c in (layout.given_name, layout.surname) if c) + ")"
+    sex_cases = " ".join(f"when '{code.replace(chr(39), chr(39) * 2)}' then '{value}'"
+                         for code, value in layout.sex_values.items())
+    birth = _text(layout.birth_date) if layout.birth_date else "null"
+    columns = {
+        "unique_id": f"'{source}:' || {_text(layout.record_id)}",
+        "source_dataset": f"'{source}'",
+        "record_id": _text(layout.record_id),
+        "name_normalised": normalise_name_sql(name),
+        "birth_date": f"coalesce(try_strptime({birth}, '{layout.birth_date_format}')::date, try_cast({birth} as date))"
+        if layout.birth_date else "null::date",
+        "sex": f"case lower({_text(layout.sex)}) {sex_cases} end" if layout.sex else "null::varchar",
+        "national_id": f"nullif(regexp_replace(upper({_text(layout.national_id)}), '[^0-9A-Z]', '', 'g'), '')"
+        if layout.national_id else "null::varchar",
+        "address_normalised": (
+            "nullif(trim(regexp_replace(upper(strip_accents(concat_ws(' ', "
+            + ", ".join(_text(c) for c in layout.address) + "))), '[^A-Z0-9]+', ' ', 'g')), '')"
+        ) if layout.address else "null::varchar",
+        "postcode": f"nullif(regexp_replace(upper({_text(layout.postcode)}), '[^0-9A-Z]', '', 'g'), '')"
+        if layout.postcode else "null::varchar",
+        "region_code": f"nullif(regexp_replace(upper({_text(layout.region_code)}), '[^0-9A-Z]', '', 'g'), '')"
+        if layout.region_code else "null::varchar",
+    }
+    return "select " + ", ".join(f"{sql} as {name}" for name, sql in columns.items()) + f" from {raw}"
+
+
+# Derived keys, as for the registries (records.py): tokens, swapped-date key.
+DERIVE_SQL = f"""
+create or replace table {RECORDS} as
+select
+    *,
+    string_split(name_normalised, ' ') as name_tokens,
+    array_to_string(list_sort(string_split(name_normalised, ' ')), ' ') as name_tokens_sorted,
+    string_split(name_normalised, ' ')[1] as first_name,
+    case when len(string_split(name_normalised, ' ')) > 1 then string_split(name_normalised, ' ')[-1] end as last_name,
+    year(birth_date) as birth_year,
+    year(birth_date) * 10000 + least(month(birth_date), day(birth_date)) * 100
+        + greatest(month(birth_date), day(birth_date)) as birth_date_key
+from {{source}}
+order by unique_id
+"""
+
+
+# ---- the model from the roles ------------------------------------------------------------------------------------
+
+# (name, SQL, roles it needs): candidate generation, kept to the rules whose roles both files have.
+BLOCKING_CANDIDATES: tuple[tuple[str, str, frozenset[str]], ...] = (
+    ("same_national_id", "l.national_id = r.national_id", frozenset({"national_id"})),
+    ("birth_date_first_name", "l.birth_date = r.birth_date and l.first_name = r.first_name",
+     frozenset({"birth_date"})),
+    ("birth_date_last_name", "l.birth_date = r.birth_date and l.last_name = r.last_name", frozenset({"birth_date"})),
+    ("birth_date_postcode", "l.birth_date_key = r.birth_date_key and l.postcode = r.postcode",
+     frozenset({"birth_date", "postcode"})),
+    ("birth_date_region", "l.birth_date_key = r.birth_date_key and l.region_code = r.region_code",
+     frozenset({"birth_date", "region_code"})),
+    ("name_birth_year", "l.name_tokens_sorted = r.name_tokens_sorted and l.birth_year = r.birth_year",
+     frozenset({"birth_date"})),
+    ("name_postcode", "l.name_tokens_sorted = r.name_tokens_sorted and l.postcode = r.postcode",
+     frozenset({"postcode"})),
+    ("name_region", "l.name_tokens_sorted = r.name_tokens_sorted and l.region_code = r.region_code",
+     frozenset({"region_code"})),
+)
+# Without a birth date, postcode or region only the name is left to block on.
+NAME_ONLY_RULE = ("same_name", "l.name_tokens_sorted = r.name_tokens_sorted", frozenset())
+
+
+def blocking_rules(roles: frozenset[str]) -> list[tuple[str, str]]:
+    rules = [(name, sql) for name, sql, needs in BLOCKING_CANDIDATES if needs <= roles]
+    if not roles & {"birth_date", "postcode", "region_code"}:
+        rules.append(NAME_ONLY_RULE[:2])
+    return rules
+
+
+def address_comparison() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="address",
+        comparison_description="address parts, normalised",
+        comparison_levels=[
+            cll.NullLevel("address_normalised"),
+            cll.ExactMatchLevel("address_normalised"),
+            cll.CustomLevel("jaro_winkler_similarity(address_normalised_l, address_normalised_r) >= 0.9",
+                            "Jaro-Winkler >= 0.9"),
+            cll.CustomLevel(
+                "len(list_intersect(string_split(address_normalised_l, ' '), string_split(address_normalised_r, ' ')))"
+                " * 2 >= least(len(string_split(address_normalised_l, ' ')), "
+                "len(string_split(address_normalised_r, ' ')))",
+                "half the words in common",
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def postcode_comparison() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="postcode",
+        comparison_description="postcode",
+        comparison_levels=[
+            cll.NullLevel("postcode"),
+            cll.ExactMatchLevel("postcode"),
+            cll.CustomLevel("left(postcode_l, length(postcode_l) - 3) = left(postcode_r, length(postcode_r) - 3) "
+                            "and length(postcode_l) > 3", "same district (all but the last three characters)"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def region_comparison(levels: tuple[int, ...]) -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="region",
+        comparison_description="region code, then its leading digits",
+        comparison_levels=[
+            cll.NullLevel("region_code"),
+            cll.ExactMatchLevel("region_code"),
+            *[cll.CustomLevel(f"left(region_code_l, {n}) = left(region_code_r, {n})", f"first {n} characters")
+              for n in levels],
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def generic_settings(mapping: Mapping, link_type: str) -> SettingsCreator:
+    roles = mapping.roles
+    comparisons = [name_comparison()]
+    if "birth_date" in roles:
+        comparisons.append(birth_date_comparison(from_nik=None))
+    if "sex" in roles:
+        comparisons.append(sex_comparison())
+    if "national_id" in roles:
+        comparisons.append(national_id_comparison("national_id"))
+    if "address" in roles:
+        comparisons.append(address_comparison())
+    if "postcode" in roles:
+        comparisons.append(postcode_comparison())
+    if "region_code" in roles:
+        levels = tuple(n for n in mapping.left.region_levels if n in mapping.right.region_levels)
+        comparisons.append(region_comparison(levels))
+    return SettingsCreator(
+        link_type=link_type,
+        unique_id_column_name="unique_id",
+        source_dataset_column_name="source_dataset",
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=[sql for _, sql in blocking_rules(roles)],
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=False,
+        max_iterations=20,
+    )
+
+
+# ---- linking -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkSummary:
+    records: dict[str, int]
+    comparisons: int
+    pairs: int  # scored pairs at or above the match threshold
+    clusters: int  # clusters of two or more records
+    clusters_across_files: int
+    pairs_path: Path
+    clusters_path: Path
+    model_path: Path
+
+    def describe(self) -> str:
+        if len(self.records) > 1:
+            done = "Linked " + " and ".join(f"{n:,} {side} records" for side, n in self.records.items())
+            across = f" ({self.clusters_across_files:,} spanning both files)"
+        else:
+            done, across = f"Deduplicated {sum(self.records.values()):,} records", ""
+        return (f"{done}: {self.comparisons:,} comparisons, {self.pairs:,} pairs at or above the match "
+                f"threshold, {self.clusters:,} clusters of two or more records{across}\n"
+                f"  pairs:    {self.pairs_path}\n  clusters: {self.clusters_path}\n  model:    {self.model_path}")
+
+
+def _train(linker: Linker, roles: frozenset[str], records: int, mapping: Mapping) -> None:
+    options = mapping.options
+    prior = ["l.name_normalised = r.name_normalised and l.birth_date = r.birth_date"] if "birth_date" in roles \
+        else ["l.name_normalised = r.name_normalised"]
+    if "national_id" in roles:
+        prior.append("l.national_id = r.national_id")
+    pairs = max(records * (records - 1) / 2, 1)
+    # If the rules match more than their assumed recall allows, the default prior stays.
+    with contextlib.suppress(ValueError):
+        linker.training.estimate_probability_two_random_records_match(prior, recall=0.8)
+    settings = linker._settings_obj
+    if not settings._probability_two_random_records_match > 0:
+        # No exact agreement at all (a small or very messy file): assume one pair among all to be a match.
+        settings._probability_two_random_records_match = 1 / pairs
+    linker.training.estimate_u_using_random_sampling(max_pairs=min(options.u_max_pairs, pairs), seed=options.seed)
+    sessions = [block_on("birth_date")] if "birth_date" in roles else []
+    sessions.append(block_on("name_normalised"))
+    if "national_id" in roles:
+        sessions.append(block_on("national_id"))
+    for rule in sessions:
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True)
+        except SplinkException:
+            continue  # too few pairs under this rule to learn from: the other sessions estimate the rest
+
+
+def link_files(left: Path, right: Path | None, mapping: Mapping, out_dir: Path,
+               model: Path | None = None) -> LinkSummary:
+    """Link `left` with `right` (or dedupe `left` alone), write pairs, clusters and the trained model."""
+    for path in (left, right, model):
+        if path is not None and not Path(path).is_file():
+            raise FileNotFoundError(f"no such file: {path}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    con = connect()
+    try:
+        counts = {"left": read_file(con, left, mapping.left, "raw_left")}
+        parts = [standardise_sql("raw_left", mapping.left, "left")]
+        if right is not None:
+            counts["right"] = read_file(con, right, mapping.right, "raw_right")
+            parts.append(standardise_sql("raw_right", mapping.right, "right"))
+        con.execute(f"create or replace table standardised as {' union all '.join(parts)}")
+        con.execute(DERIVE_SQL.format(source="standardised"))
+        duplicates = scalar(con, f"select count(*) - count(distinct unique_id) from {RECORDS}")
+        if duplicates:
+            raise ValueError(f"{duplicates} record ids occur more than once in one file: record_id must be unique")
+        if right is None:
+            link_type = "dedupe_only"
+        else:
+            link_type = "link_and_dedupe" if mapping.options.dedupe_within_files else "link_only"
+        roles = mapping.roles
+        rules = blocking_rules(roles)
+        total = sum(counts.values())
+        db_api = DuckDBAPI(con)
+        records = db_api.register(RECORDS)
+        model_path = out_dir / "model.json"
+        if model is not None:
+            linker = Linker(records, str(model), log_level=SPLINK_LOG_LEVEL)
+        else:
+            linker = Linker(records, generic_settings(mapping, link_type), log_level=SPLINK_LOG_LEVEL)
+            _train(linker, roles, total, mapping)
+            settings = floor_m_probabilities(linker.misc.save_model_to_json(), u_max_pairs=mapping.options.u_max_pairs)
+            linker = Linker(records, settings, log_level=SPLINK_LOG_LEVEL)
+        linker.misc.save_model_to_json(str(model_path), overwrite=True)
+        blocked = linker.inference.compute_blocked_pairs_for_predict()
+        comparisons = scalar(con, f"select count(*) from {blocked.physical_name}")
+        predictions = linker.inference.predict(
+            threshold_match_probability=mapping.options.store_threshold, warning_mode="never"
+        )
+        rule_case = " ".join(f"when '{i}' then '{name}'" for i, (name, _) in enumerate(rules))
+        con.execute(f"""
+            create or replace table pairs as
+            select
+                l.source_dataset as source_l, l.record_id as record_id_l,
+                r.source_dataset as source_r, r.record_id as record_id_r,
+                p.match_weight, p.match_probability,
+                case p.match_key {rule_case} end as match_key,
+                least(p.unique_id_l, p.unique_id_r) as person_record_key_l,
+                greatest(p.unique_id_l, p.unique_id_r) as person_record_key_r
+            from {predictions.physical_name} as p
+            join {RECORDS} as l on p.unique_id_l = l.unique_id
+            join {RECORDS} as r on p.unique_id_r = r.unique_id
+            order by p.match_probability desc, person_record_key_l, person_record_key_r
+        """)
+        con.execute(f"""
+            create or replace table nodes as
+            select unique_id as person_record_key, source_dataset as registry, source_dataset as source_table,
+                record_id
+            from {RECORDS}
+        """)
+        cluster.cluster(con, "nodes", "pairs", mapping.options.match_threshold)
+        suffix = "csv" if mapping.output_format == "csv" else "parquet"
+        pairs_path, clusters_path = out_dir / f"pairs.{suffix}", out_dir / f"clusters.{suffix}"
+        copy_format = "(header, delimiter ',')" if suffix == "csv" else "(format parquet)"
+        con.execute(f"""
+            copy (select * exclude (person_record_key_l, person_record_key_r) from pairs)
+            to '{str(pairs_path).replace("'", "''")}' {copy_format}
+        """)
+        con.execute(f"""
+            copy (
+                select person_id as cluster_id, registry as source, record_id, cluster_size
+                from {cluster.PERSON_CLUSTERS}
+                order by cluster_id, source, record_id
+            ) to '{str(clusters_path).replace("'", "''")}' {copy_format}
+        """)
+        matched_pairs = scalar(con, f"select count(*) from pairs where match_probability >= "
+                                    f"{mapping.options.match_threshold}")
+        clusters, across = con.execute(f"""
+            select count(*), count(*) filter (where sources > 1) from (
+                select person_id, count(distinct registry) as sources from {cluster.PERSON_CLUSTERS}
+                where cluster_size > 1 group by person_id
+            )
+        """).fetchall()[0]
+    finally:
+        con.close()
+    return LinkSummary(counts, comparisons, matched_pairs, clusters, across, pairs_path, clusters_path, model_path)

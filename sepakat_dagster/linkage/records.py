@@ -1,0 +1,147 @@
+"""The person records Splink reads: dbt's int_persons copied into an in-memory DuckDB, plus derived keys.
+
+Splink runs on its own in-memory connection (on the warehouse connection it would leave `__splink__*` tables in
+the file and hold the write lock), so the records are copied in through a read-only ATTACH and the warehouse is
+detached again before any scoring starts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+# The contract with the dbt layer: the columns of intermediate.int_persons the linkage reads.
+INT_PERSONS = "intermediate.int_persons"
+CONTRACT_COLUMNS = (
+    "person_record_key",
+    "registry",
+    "source_table",
+    "record_id",
+    "household_record_key",
+    "nik",
+    "nik_is_valid",
+    "nik_birth_date",
+    "nik_sex",
+    "name_normalised",
+    "name_tokens_sorted",
+    "first_name",
+    "last_name",
+    "sex",
+    "birth_date",
+    "sex_disagrees_with_nik",
+    "birth_date_disagrees_with_nik",
+    "village_code",
+    "district_code",
+    "regency_code",
+)
+
+RECORDS = "person_records"  # the prepared table in the in-memory connection
+
+# Derived columns, computed once in SQL rather than in every comparison:
+# - unique_id / source_dataset: the names Splink expects;
+# - name_tokens: the normalised name as a list, for token comparisons (reordered, shortened, initials);
+# - birth_date_key: year + the two day/month numbers in ascending order, so that a record whose day and month
+#   were swapped still blocks with the correct one;
+# - nik_is_consistent: the NIK is valid and agrees with the recorded sex and birth date (what the deterministic
+#   pass trusts).
+PREPARE_SQL = f"""
+create or replace table {RECORDS} as
+select
+    person_record_key as unique_id,
+    registry as source_dataset,
+    person_record_key,
+    registry,
+    source_table,
+    record_id,
+    household_record_key,
+    nik,
+    coalesce(nik_is_valid, false) as nik_is_valid,
+    nik_birth_date,
+    nik_sex,
+    name_normalised,
+    string_split(name_normalised, ' ') as name_tokens,
+    name_tokens_sorted,
+    first_name,
+    last_name,
+    sex,
+    birth_date,
+    year(birth_date) as birth_year,
+    year(birth_date) * 10000 + least(month(birth_date), day(birth_date)) * 100
+        + greatest(month(birth_date), day(birth_date)) as birth_date_key,
+    coalesce(nik_is_valid, false)
+        and not coalesce(sex_disagrees_with_nik, false)
+        and not coalesce(birth_date_disagrees_with_nik, false) as nik_is_consistent,
+    village_code,
+    district_code,
+    regency_code
+from {{source}}
+order by person_record_key
+"""
+
+
+def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple:
+    """The first row of a query, fully fetched: duckdb 2.0 refuses further work while a result is unfinished,
+    so never leave a `fetchone()` open on a connection Splink will use."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else ()
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    return first_row(con, sql, params)[0]
+
+
+def connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory DuckDB for Splink; `threads` caps its parallelism (default: every core)."""
+    con = duckdb.connect()
+    if threads:
+        con.execute(f"set threads = {int(threads)}")
+    return con
+
+
+@contextlib.contextmanager
+def attached(con: duckdb.DuckDBPyConnection, warehouse: Path | str, alias: str = "warehouse") -> Iterator[str]:
+    """The warehouse file attached read-only to `con` as `alias`, detached on exit: copy what you need inside."""
+    path = str(Path(warehouse)).replace("'", "''")
+    con.execute(f"attach '{path}' as {alias} (read_only)")
+    try:
+        yield alias
+    finally:
+        con.execute(f"detach {alias}")
+
+
+def copy_from_warehouse(con: duckdb.DuckDBPyConnection, warehouse: Path | str, table: str = INT_PERSONS) -> int:
+    """Copy the contract columns of `table` from the warehouse file into `con` and prepare them; returns rows.
+
+    The warehouse is attached read-only and detached again, so no connection to the file stays open.
+    """
+    with attached(con, warehouse) as alias:
+        missing = sorted(set(CONTRACT_COLUMNS) - set(_columns(con, alias, table)))
+        if missing:
+            raise ValueError(f"{table} lacks the column(s) the linkage reads: {', '.join(missing)}")
+        con.execute(f"create or replace table int_persons as select {', '.join(CONTRACT_COLUMNS)} "
+                    f"from {alias}.{table}")
+    return prepare(con, "int_persons")
+
+
+def prepare(con: duckdb.DuckDBPyConnection, source: str) -> int:
+    """Build the prepared `person_records` table from a relation with the contract columns."""
+    con.execute(PREPARE_SQL.format(source=source))
+    duplicates = scalar(con, f"select count(*) - count(distinct unique_id) from {RECORDS}")
+    if duplicates:
+        raise ValueError(f"{duplicates} person_record_key values are not unique: the linkage needs one key a record")
+    return scalar(con, f"select count(*) from {RECORDS}")
+
+
+def _columns(con: duckdb.DuckDBPyConnection, catalog: str, table: str) -> list[str]:
+    schema, name = table.split(".")
+    rows = con.execute(
+        "select column_name from information_schema.columns "
+        "where table_catalog = ? and table_schema = ? and table_name = ?",
+        [catalog, schema, name],
+    ).fetchall()
+    if not rows:
+        raise ValueError(f"{table} does not exist in the warehouse: build the dbt layer first")
+    return [row[0] for row in rows]

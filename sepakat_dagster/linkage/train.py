@@ -1,0 +1,111 @@
+"""Train the person model on prepared records (unsupervised) and save it with its charts.
+
+Training is on demand (the `train_person_model` job); the nightly refresh only loads the saved model.
+Steps, all seeded: the prior from near-certain rules, u probabilities from random pairs, m probabilities from
+expectation maximisation in sessions that each block on different fields, then a floor on m (see M_FLOOR).
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from splink import DuckDBAPI, Linker, SettingsCreator
+
+from sepakat_dagster.linkage import settings as model_settings
+from sepakat_dagster.linkage.model import ModelCard, charts_dir, save_model
+from sepakat_dagster.linkage.records import RECORDS, scalar
+
+# Charts that describe the model only: no chart that lists values from the data (the term-frequency chart
+# would show the commonest names).
+CHARTS = ("match_weights_chart", "m_u_parameters_chart")
+TRAINING_CHARTS = ("parameter_estimate_comparisons_chart",)
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    card: ModelCard
+    model_path: Path
+    charts: tuple[Path, ...]
+
+
+def fit(con: duckdb.DuckDBPyConnection, settings: SettingsCreator | None = None, *, table: str = RECORDS,
+        prior_rules: tuple[str, ...] = model_settings.PRIOR_RULES, prior_recall: float = model_settings.PRIOR_RECALL,
+        em_rules: tuple = model_settings.EM_BLOCKING_RULES, u_max_pairs: float = model_settings.U_MAX_PAIRS,
+        seed: int = model_settings.TRAINING_SEED) -> Linker:
+    """A trained Linker over `table` in `con` (Splink's own in-memory connection)."""
+    db_api = DuckDBAPI(con)
+    linker = Linker(db_api.register(table), settings or model_settings.settings_creator(), log_level=logging.WARNING)
+    linker.training.estimate_probability_two_random_records_match(list(prior_rules), recall=prior_recall)
+    linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
+    for rule in em_rules:
+        # Without term frequencies the sessions are much faster; the adjustments still apply when scoring.
+        linker.training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
+    return linker
+
+
+def floor_m_probabilities(settings: dict[str, Any], floor: float = model_settings.M_FLOOR,
+                          u_max_pairs: float = model_settings.U_MAX_PAIRS) -> dict[str, Any]:
+    """Raise every non-null level's m probability to at least `floor`, then rescale each comparison to sum 1.
+
+    A level never seen among the random pairs has no u: it gets 1 / u_max_pairs, the most it can be given that
+    it was not seen (Splink would otherwise fall back to a default that means nothing here).
+    """
+    settings = copy.deepcopy(settings)
+    for comparison in settings["comparisons"]:
+        levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
+        for key, minimum in (("m_probability", floor), ("u_probability", 1.0 / u_max_pairs)):
+            if key == "u_probability":
+                for level in levels:
+                    level[key] = level.get(key) or minimum
+            else:
+                for level in levels:
+                    level[key] = max(level.get(key) or 0.0, minimum)
+            total = sum(level[key] for level in levels)
+            for level in levels:
+                level[key] /= total
+    return settings
+
+
+def match_weights(settings: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """Match weight (log2 m/u) of every level: what the model learnt, in a form a card and a test can read."""
+    weights: dict[str, dict[str, float]] = {}
+    for comparison in settings["comparisons"]:
+        levels = {}
+        for level in comparison["comparison_levels"]:
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if m and u:
+                levels[level.get("label_for_charts") or level["sql_condition"]] = round(math.log2(m / u), 2)
+        weights[comparison["output_column_name"]] = levels
+    return weights
+
+
+def save(linker: Linker, path: Path, training_records: int, trained_on: dict[str, Any],
+         u_max_pairs: float = model_settings.U_MAX_PAIRS) -> TrainingResult:
+    """Write model.json (m floored), its card and its charts (HTML, in a folder next to the model)."""
+    settings = floor_m_probabilities(linker.misc.save_model_to_json(), u_max_pairs=u_max_pairs)
+    card = save_model(settings, path, training_records, trained_on, {"match_weights": match_weights(settings)})
+    folder = charts_dir(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    # The model's charts come from a linker holding exactly what was saved; the estimates per EM session only
+    # exist on the training linker.
+    saved = Linker(list(linker._input_tables_dict.values()), settings, log_level=logging.WARNING)
+    charts = [(saved, name) for name in CHARTS] + [(linker, name) for name in TRAINING_CHARTS]
+    written = []
+    for source, name in charts:
+        target = folder / f"{name.removesuffix('_chart')}.html"
+        getattr(source.visualisations, name)().save(str(target))
+        written.append(target)
+    return TrainingResult(card=card, model_path=path, charts=tuple(written))
+
+
+def train(con: duckdb.DuckDBPyConnection, path: Path, trained_on: dict[str, Any],
+          u_max_pairs: float = model_settings.U_MAX_PAIRS) -> TrainingResult:
+    """Train on the prepared records in `con` and save the model at `path` (the version goes up by one)."""
+    records = scalar(con, f"select count(*) from {RECORDS}")
+    return save(fit(con, u_max_pairs=u_max_pairs), path, records, trained_on, u_max_pairs)

@@ -1,0 +1,122 @@
+"""`sepakat link` on files of another layout: the mapping YAML, linking two files and deduplicating one."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from sepakat_dagster.cli import main
+from sepakat_dagster.linkage.generic import normalise_name_sql
+from sepakat_dagster.linkage.mapping import MappingError, parse_mapping
+from tests.linkage.planted import MAPPING_YAML, write_planted_pair
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[tuple[str, str]]]:
+    folder = tmp_path_factory.mktemp("planted")
+    pairs = write_planted_pair(folder)
+    (folder / "mapping.yaml").write_text(MAPPING_YAML)
+    return folder, pairs
+
+
+def test_linking_two_files_in_other_layouts_finds_the_planted_matches(planted, tmp_path, capsys):
+    folder, pairs = planted
+    out = tmp_path / "out"
+    code = main(["link", str(folder / "clinic.csv"), str(folder / "benefits.csv"),
+                 "--config", str(folder / "mapping.yaml"), "--out", str(out)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    with duckdb.connect() as con:
+        found = set(con.execute(f"""
+            select record_id_l, record_id_r from read_csv('{out / "pairs.csv"}', all_varchar = true)
+            where match_probability::double >= 0.95
+        """).fetchall())
+        clusters = con.execute(f"select count(distinct cluster_id) from read_csv('{out / 'clusters.csv'}') "
+                               "where cluster_size > 1").fetchall()[0][0]
+        records = con.execute(f"select count(*) from read_csv('{out / 'clusters.csv'}')").fetchall()[0][0]
+    true_positives = len(found & pairs)
+    assert true_positives / len(found) >= 0.98  # relatives with the same surname and postcode are not linked
+    assert true_positives / len(pairs) >= 0.95
+    assert records == 400 + 390  # every record of both files, once
+    assert f"{len(found):,} pairs at or above the match threshold" in printed
+    assert f"{clusters:,} clusters of two or more records" in printed
+    assert (out / "model.json").exists()
+
+
+def test_a_saved_model_scores_without_training_again(planted, tmp_path, capsys):
+    folder, _ = planted
+    args = [str(folder / "clinic.csv"), str(folder / "benefits.csv"), "--config", str(folder / "mapping.yaml")]
+    assert main(["link", *args, "--out", str(tmp_path / "first")]) == 0
+    saved = tmp_path / "first" / "model.json"
+    assert main(["link", *args, "--out", str(tmp_path / "second"), "--model", str(saved)]) == 0
+    read = [(tmp_path / run / "pairs.csv").read_text() for run in ("first", "second")]
+    assert read[0] == read[1]
+
+
+def test_deduplicating_one_file_finds_the_records_entered_twice(tmp_path, capsys):
+    rows = [["id", "name", "born", "sex"]]
+    people = [("Anna Schmidt", "1980-02-03", "F"), ("Jonas Weber", "1975-11-30", "M"),
+              ("Lena Fischer", "1992-07-14", "F"), ("Paul Wagner", "1968-01-09", "M"),
+              ("Marie Becker", "2001-05-21", "F"), ("Felix Hoffmann", "1989-12-12", "M")] * 1
+    for i, (name, born, sex) in enumerate(people):
+        rows.append([f"r{i}", name, born, sex])
+    rows.append(["r100", "Schmidt, Anna", "1980-02-03", "F"])  # reordered
+    rows.append(["r101", "Jonas Webber", "1975-11-30", "M"])  # typo
+    path = tmp_path / "people.csv"
+    with path.open("w", newline="") as f:
+        csv.writer(f).writerows(rows)
+    config = tmp_path / "mapping.yaml"
+    config.write_text("version: 1\ncolumns: {record_id: id, full_name: name, birth_date: born, sex: sex}\n"
+                      "output: {format: parquet}\n")
+    assert main(["link", str(path), "--config", str(config), "--out", str(tmp_path / "out")]) == 0
+    with duckdb.connect() as con:
+        together = con.execute(f"""
+            select list(record_id order by record_id) from '{tmp_path / "out" / "clusters.parquet"}'
+            where cluster_size > 1 group by cluster_id order by 1
+        """).fetchall()
+    assert [row[0] for row in together] == [["r0", "r100"], ["r1", "r101"]]
+    printed = capsys.readouterr().out
+    assert "Deduplicated 8 records" in printed and "2 clusters of two or more records" in printed
+
+
+def test_names_go_through_the_dbt_macro():
+    with duckdb.connect() as con:
+        value = con.execute(f"select {normalise_name_sql('?')}", ["Drs. Djami Tjandra, S.Pd"]).fetchall()[0][0]
+    assert value == "YAMI CANDRA"
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    ({"columns": {"full_name": "n"}}, "record_id is required"),
+    ({"columns": {"record_id": "id"}}, "map full_name, or given_name"),
+    ({"columns": {"record_id": "id", "full_name": "n", "shoe_size": "s"}}, "unknown role"),
+    ({"columns": {"record_id": "id", "full_name": "n", "sex": {"column": "s", "values": {"X": "other"}}}},
+     "male or female"),
+    ({"columns": {"record_id": "id", "full_name": "n"}, "link": {"match_threshold": 0.2, "store_threshold": 0.5}},
+     "store_threshold <= match_threshold"),
+    ({"columns": {"record_id": "id", "full_name": "n"}, "output": {"format": "xlsx"}}, "parquet or csv"),
+])
+def test_mapping_errors_name_the_key(raw, message):
+    with pytest.raises(MappingError, match=message):
+        parse_mapping(raw)
+
+
+def test_a_mapping_naming_a_missing_column_fails_with_exit_code_2(planted, tmp_path, capsys):
+    folder, _ = planted
+    config = tmp_path / "mapping.yaml"
+    config.write_text("columns: {record_id: patient_id, full_name: name_that_is_not_there}\n")
+    code = main(["link", str(folder / "clinic.csv"), "--config", str(config), "--out", str(tmp_path / "out")])
+    assert code == 2
+    assert "name_that_is_not_there" in capsys.readouterr().err
+
+
+def test_the_documented_example_mapping_parses():
+    docs = Path(__file__).resolve().parents[2] / "docs" / "generic-linkage.md"
+    text = docs.read_text()
+    import yaml
+
+    example = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    mapping = parse_mapping(yaml.safe_load(example))
+    assert mapping.left.record_id and mapping.right.record_id

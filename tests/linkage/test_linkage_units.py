@@ -1,0 +1,214 @@
+"""The deterministic pass, clustering, evaluation, review queue and model files on small hand-written records."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from sepakat_dagster.linkage import cluster, deterministic, evaluate, model, records, review, train
+from tests.linkage.helpers import contract_table, person
+
+NIK_A = "5301014503900001"  # female, born 05-03-1990
+NIK_B = "5301011207850001"  # male, born 12-07-1985
+
+
+@pytest.fixture
+def con():
+    connection = records.connect()
+    yield connection
+    connection.close()
+
+
+def test_records_sharing_a_trusted_nik_with_compatible_names_are_linked(con):
+    contract_table(con, [
+        person("regsosek_individu:1", "MARIA GORETI LAKA", "1990-03-05", "female", NIK_A),
+        person("dtks_art:1", "MARIA LAKA", "1990-03-05", "female", NIK_A),  # shortened: compatible
+        person("p3ke_individu:1", "M G LAKA", "1990-03-05", "female", NIK_A),  # initials: compatible
+        # The same NIK, but the record's own birth date disagrees with it: not trusted, left to Splink.
+        person("p3ke_individu:2", "MARIA LAKA", "1990-05-03", "female", NIK_A, birth_date_disagrees_with_nik=True),
+        # Another NIK shared by two people with nothing in common in their names: ambiguous, left to Splink.
+        person("regsosek_individu:2", "YOHANES TEFA", "1985-07-12", "male", NIK_B),
+        person("dtks_art:2", "ABRAHAM NENO", "1985-07-12", "male", NIK_B),
+        person("dtks_art:3", "ANA NENO", "1999-01-01", "female", None),
+    ])
+    records.prepare(con, "int_persons")
+    counts = deterministic.link_on_nik(con)
+    pairs = con.execute("select unique_id_l, unique_id_r from deterministic_pairs order by all").fetchall()
+    assert pairs == [("dtks_art:1", "p3ke_individu:1"), ("dtks_art:1", "regsosek_individu:1"),
+                     ("p3ke_individu:1", "regsosek_individu:1")]
+    assert counts == {"trusted_nik_records": 5, "nik_groups_linked": 1, "nik_groups_ambiguous": 1,
+                      "deterministic_pairs": 3}
+    groups = dict(con.execute("select unique_id, deterministic_group from person_records").fetchall())
+    assert groups["p3ke_individu:2"] is None and groups["dtks_art:2"] is None and groups["dtks_art:3"] is None
+    assert groups["regsosek_individu:1"] == NIK_A
+
+
+def test_duplicate_record_keys_are_refused(con):
+    contract_table(con, [person("dtks_art:1", "ANA", "1999-01-01", "female", None)] * 2)
+    with pytest.raises(ValueError, match="not unique"):
+        records.prepare(con, "int_persons")
+
+
+def _clusters_from(con, nodes: list[str], links: list[tuple[str, str, float]], threshold: float = 0.95):
+    con.execute("create or replace table nodes (person_record_key varchar, registry varchar, source_table varchar, "
+                "record_id varchar)")
+    for key in nodes:
+        source, record_id = key.split(":")
+        con.execute("insert into nodes values (?, ?, ?, ?)", [key, source, source, record_id])
+    con.execute("create or replace table links (person_record_key_l varchar, person_record_key_r varchar, "
+                "match_probability double)")
+    for link in links:
+        con.execute("insert into links values (?, ?, ?)", list(link))
+    return cluster.cluster(con, "nodes", "links", threshold)
+
+
+def test_clusters_are_connected_components_named_by_their_smallest_key(con):
+    summary = _clusters_from(con, ["a:1", "b:1", "c:1", "d:1", "e:1"],
+                             [("b:1", "c:1", 0.99), ("a:1", "b:1", 1.0), ("d:1", "e:1", 0.5)])
+    persons = dict(con.execute("select person_record_key, person_id from person_clusters").fetchall())
+    assert persons == {"a:1": "a:1", "b:1": "a:1", "c:1": "a:1", "d:1": "d:1", "e:1": "e:1"}
+    assert summary == {"records": 5, "persons": 3, "persons_with_several_records": 1, "largest_cluster": 3}
+    assert cluster.conservation(con, "person_clusters", "nodes")["missing"] == 0
+
+
+def test_evaluation_counts_pairs_and_exact_clusters_by_nik_status(con, tmp_path):
+    # Truth: persons 1 = {a, b}, 2 = {c}, 3 = {d, e}; c's NIK was mistyped.
+    pq.write_table(pa.table({
+        "source": ["a", "b", "c", "d", "e"], "record_id": ["1"] * 5, "person_id": [1, 1, 2, 3, 3],
+        "nik_missing": [False] * 5, "nik_digit_error": [False, False, True, False, False],
+        "nik_transposition": [False] * 5,
+    }), tmp_path / "record_map.parquet")
+    # Predicted: {a, b, c} and {d}, {e}.
+    _clusters_from(con, ["a:1", "b:1", "c:1", "d:1", "e:1"], [("a:1", "b:1", 1.0), ("b:1", "c:1", 1.0)])
+    rows = {(r["level"], r["segment"]): r for r in
+            evaluate.evaluate(con, tmp_path, clusters="person_clusters", records="nodes", blocking=False)}
+    # Pairs predicted ab, ac, bc; true ab, de. ab is right; ac and bc involve the corrupt NIK.
+    assert rows["pairwise", "all"]["precision"] == pytest.approx(1 / 3)
+    assert rows["pairwise", "all"]["recall"] == pytest.approx(1 / 2)
+    assert rows["pairwise", "nik_valid"]["precision"] == 1.0
+    assert rows["pairwise", "nik_valid"]["recall"] == pytest.approx(1 / 2)
+    assert rows["pairwise", "nik_missing_or_corrupt"]["precision"] == 0.0
+    # Clusters: predicted {abc}, {d}, {e}: none is a true person exactly; true persons 1, 2, 3 are not found.
+    assert rows["cluster", "all"]["true_positives"] == 0
+    assert rows["cluster", "all"]["predicted"] == 3 and rows["cluster", "all"]["actual"] == 3
+    assert rows["cluster", "nik_missing_or_corrupt"]["predicted"] == 1
+
+
+def test_evaluation_refuses_records_the_truth_does_not_know(con, tmp_path):
+    pq.write_table(pa.table({"source": ["a"], "record_id": ["1"], "person_id": [1], "nik_missing": [False],
+                             "nik_digit_error": [False], "nik_transposition": [False]}),
+                   tmp_path / "record_map.parquet")
+    _clusters_from(con, ["a:1", "b:1"], [])
+    with pytest.raises(ValueError, match="1 linked records are not in the ground truth"):
+        evaluate.evaluate(con, tmp_path, clusters="person_clusters", records="nodes", blocking=False)
+
+
+def test_the_review_queue_holds_uncertain_pairs_with_the_fields_that_disagree(con):
+    contract_table(con, [
+        person("regsosek_individu:1", "MARIA LAKA", "1990-03-05", "female", NIK_A),
+        person("dtks_art:1", "MARIA LEKI", "1990-03-05", "female", None, village="5301012002"),
+        person("p3ke_individu:1", "MARIA LAKA", "1990-03-05", "female", NIK_A),
+    ])
+    con.execute("alter table int_persons add column full_name varchar")
+    con.execute("update int_persons set full_name = name_normalised")
+    con.execute("""create table links as select * from (values
+        ('dtks_art:1', 'regsosek_individu:1', 'dtks', 'regsosek', 'splink', 'regency_birth_date', 3.0, 0.8),
+        ('p3ke_individu:1', 'regsosek_individu:1', 'p3ke', 'regsosek', 'nik', 'deterministic_nik', null, 1.0))
+        as t(person_record_key_l, person_record_key_r, registry_l, registry_r, method, match_key, match_weight,
+             match_probability)""")
+    con.execute("create table clusters as select person_record_key, person_record_key as person_id from int_persons")
+    counts = review.build_review_queue(con, "queue", "links", "int_persons", "clusters")
+    assert counts["pairs"] == 1 and counts["already_same_person"] == 0
+    row = con.execute("select person_record_key_l, disagreeing_fields, missing_fields from queue").fetchall()
+    assert row == [("dtks_art:1", ["name", "village"], ["nik"])]
+
+
+def _settings() -> dict:
+    return {
+        "probability_two_random_records_match": 0.001,
+        "comparisons": [{"output_column_name": "name", "comparison_levels": [
+            {"sql_condition": "n_l is null", "is_null_level": True},
+            {"sql_condition": "n_l = n_r", "m_probability": 0.9, "u_probability": 0.01},
+            {"sql_condition": "ELSE", "m_probability": 1e-12, "u_probability": 0.99},
+        ]}],
+    }
+
+
+def test_a_saved_model_loads_with_its_card_and_rescales_its_prior(tmp_path):
+    path = tmp_path / "person_model.json"
+    first = model.save_model(_settings(), path, training_records=1_001, trained_on={"seed": 1})
+    second = model.save_model(_settings(), path, training_records=1_001, trained_on={"seed": 1})
+    assert (first.version, second.version) == (1, 2)
+    loaded = model.load_model(path)
+    assert loaded.card.label == "person-v2"
+    # Twice the records: half the chance that two random records are one person.
+    assert loaded.settings_for(2_001)["probability_two_random_records_match"] == pytest.approx(0.0005)
+    assert json.loads(path.read_text())["linker_uid"] is None
+
+
+def test_a_model_that_does_not_match_its_card_is_refused(tmp_path):
+    path = tmp_path / "person_model.json"
+    model.save_model(_settings(), path, training_records=10, trained_on={})
+    path.write_text(path.read_text().replace("0.9", "0.8"))
+    with pytest.raises(ValueError, match="does not match its card"):
+        model.load_model(path)
+
+
+def test_m_probabilities_are_floored_so_no_field_vetoes_a_match_alone():
+    floored = train.floor_m_probabilities(_settings(), floor=0.001)
+    levels = floored["comparisons"][0]["comparison_levels"]
+    assert levels[2]["m_probability"] == pytest.approx(0.001 / 0.901)
+    assert sum(level["m_probability"] for level in levels[1:]) == pytest.approx(1.0)
+    assert levels[0].get("m_probability") is None
+
+
+def test_the_committed_model_matches_the_code():
+    from sepakat_dagster.linkage import settings
+
+    loaded = model.load_model()
+    assert loaded.card.settings_version == model.SETTINGS_VERSION
+    # Comparisons and blocking rules as the code writes them today: a change to settings.py needs a retrained
+    # model (and a SETTINGS_VERSION bump).
+    code = settings.settings_creator().get_settings("duckdb").as_dict()
+
+    def conditions(s: dict) -> list:
+        return [[level["sql_condition"] for level in c["comparison_levels"]] for c in s["comparisons"]]
+
+    assert conditions(loaded.settings) == conditions(code)
+    assert [r["blocking_rule"] for r in loaded.settings["blocking_rules_to_generate_predictions"]] == \
+        [r["blocking_rule"] for r in code["blocking_rules_to_generate_predictions"]]
+    weights = loaded.card.training_summary["match_weights"]
+    assert set(weights) == {"name", "birth_date", "sex", "location", "nik"}
+    # What a sane model learnt: agreement is evidence for, disagreement against.
+    assert weights["name"]["Exact match on name_normalised"] > 5 > 0 > weights["name"]["All other comparisons"]
+    assert weights["nik"]["exact, agreeing with both records"] > 10 > 0 > weights["nik"]["All other comparisons"]
+    assert (model.charts_dir(loaded.path) / "match_weights.html").exists()
+
+
+def test_evaluation_is_the_only_linkage_module_that_reads_truth():
+    from pathlib import Path
+
+    package = Path(records.__file__).parent
+    readers = sorted(p.name for p in package.glob("*.py") if "record_map" in p.read_text())
+    assert readers == ["evaluate.py"]
+
+
+def test_connect_leaves_no_unfinished_result():
+    with records.connect() as con:
+        assert records.scalar(con, "select 41 + 1") == 42
+        con.sql("select 1").fetchall()  # refused if a result were left open (duckdb 2.0)
+
+
+def test_attached_warehouses_are_detached(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as writer:
+        writer.execute("create table t as select 1 as x")
+    with records.connect() as con:
+        with records.attached(con, path) as alias:
+            assert records.scalar(con, f"select count(*) from {alias}.t") == 1
+        assert "warehouse" not in {row[0] for row in con.execute("select database_name from duckdb_databases()")
+                                   .fetchall()}
