@@ -10,6 +10,7 @@ DATA_DIR := $(CURDIR)/data
 export DAGSTER_HOME := $(CURDIR)
 export SEPAKAT_WAREHOUSE ?= $(DATA_DIR)/warehouse.duckdb
 export SEPAKAT_LANDING ?= $(DATA_DIR)/demo/landing
+export SEPAKAT_TRUTH ?= $(DATA_DIR)/demo/truth
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: install demo test ui lint bench clean
@@ -45,6 +46,7 @@ lint: install
 bench: install  ## speed figures; not part of the tests
 	$(BIN)/python benchmarks/bench_generate.py --persons 1000000
 	$(BIN)/python benchmarks/bench_ingest.py --persons 1000000
+	$(BIN)/python benchmarks/bench_linkage.py --persons 575000
 
 clean:
 	rm -rf $(DATA_DIR) .dagster_home

@@ -64,10 +64,10 @@ def build_persons(households: pd.DataFrame, streams: Streams) -> pd.DataFrame:
         [role == HEAD, role == SPOUSE, role == CHILD, role == GRANDCHILD, role == PARENT],
         [
             head_age[hh] + r,
-            spouse_age[hh],
+            spouse_age[hh] + r,  # the fraction of a year keeps ages clipped at 16 from sharing one birth date
             r * np.clip(mother_age[hh] - 16, 1, 32),
             r * np.clip(head_age[hh] - 38, 1, 20),
-            np.minimum(head_age[hh] + 20 + 12 * r, 99),
+            np.minimum(head_age[hh] + 20 + 12 * r, 98 + r),
         ],
         default=3 + 67 * r,
     )

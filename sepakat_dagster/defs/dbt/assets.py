@@ -34,15 +34,37 @@ class SepakatDbtTranslator(DagsterDbtTranslator):
 translator = SepakatDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
-@dbt_assets(manifest=sepakat_dbt_project().manifest_path, dagster_dbt_translator=translator, pool="duckdb")
-def sepakat_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """Seeds, models and their tests in one `dbt build`; a failing error-severity test stops what depends on it."""
+# Marts read the Splink clusters, which read int_persons: two dbt steps, one each side of the linkage.
+MARTS = "path:models/marts"
+
+
+@dbt_assets(
+    manifest=sepakat_dbt_project().manifest_path,
+    dagster_dbt_translator=translator,
+    exclude=MARTS,
+    name="sepakat_dbt_harmonisation",
+    pool="duckdb",
+)
+def sepakat_dbt_harmonisation(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    """Seeds, staging and intermediate models and their tests in one `dbt build`."""
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+@dbt_assets(
+    manifest=sepakat_dbt_project().manifest_path,
+    dagster_dbt_translator=translator,
+    select=MARTS,
+    name="sepakat_dbt_marts",
+    pool="duckdb",
+)
+def sepakat_dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    """The marts planners read, built after the linkage; a failing error-severity test stops what follows."""
     yield from dbt.cli(["build"], context=context).stream()
 
 
 @dg.definitions
 def dbt_definitions() -> dg.Definitions:
     return dg.Definitions(
-        assets=[sepakat_dbt_models],
+        assets=[sepakat_dbt_harmonisation, sepakat_dbt_marts],
         resources={"dbt": DbtCliResource(project_dir=sepakat_dbt_project(), dbt_executable=str(DBT_EXECUTABLE))},
     )
