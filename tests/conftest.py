@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from sepakat_dagster.defs.dbt.project import prepare_manifest, sepakat_dbt_project
+from sepakat_dagster.defs.dbt.project import manifest_is_stale, prepare_manifest
 from sepakat_dagster.defs.resources import LandingDirectory
 from sepakat_dagster.generate import generate
 
@@ -13,9 +13,9 @@ SMALL_PROVINCE_PERSONS = 4_000
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Bare `pytest` works too: `make test` parses dbt first, here we only fill in a missing manifest."""
+    """Bare `pytest` works too: `make test` parses dbt first, here we re-parse only a missing or stale manifest."""
     os.environ.setdefault("SEPAKAT_WAREHOUSE", str(Path(config.rootpath) / "data" / "warehouse.duckdb"))
-    if not sepakat_dbt_project().manifest_path.exists():
+    if manifest_is_stale():
         prepare_manifest()
 
 

@@ -1,13 +1,14 @@
 """The dbt project, built once per process; its manifest is prepared by `make` and the tests, not on import."""
 
 import functools
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 from dagster_dbt import DbtProject
 
-from sepakat_dagster.paths import DBT_PROJECT_DIR
+from sepakat_dagster.paths import DBT_PROJECT_DIR, warehouse_path
 
 # The dbt next to this interpreter: an un-activated virtualenv must not fall back to another dbt on PATH.
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
@@ -22,12 +23,27 @@ def sepakat_dbt_project() -> DbtProject:
 
 def prepare_manifest() -> Path:
     """Parse the dbt project into target/manifest.json, which the dbt assets read when they are defined."""
+    # The profile names the warehouse through an env var; parsing needs a value but never opens the file.
+    env = {"SEPAKAT_WAREHOUSE": str(warehouse_path()), **os.environ}
     subprocess.run(
         [str(DBT_EXECUTABLE), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
          "--profiles-dir", str(DBT_PROJECT_DIR)],
         check=True,
+        env=env,
     )
     return sepakat_dbt_project().manifest_path
+
+
+def manifest_is_stale() -> bool:
+    """True when the manifest is missing or older than any file of the dbt project."""
+    manifest = sepakat_dbt_project().manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    sources = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+    for folder in ("models", "seeds", "macros", "tests"):
+        sources += [p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file()]
+    return any(p.stat().st_mtime > built for p in sources)
 
 
 if __name__ == "__main__":
