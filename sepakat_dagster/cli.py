@@ -45,8 +45,13 @@ def _ensure_demo_data(data_dir: Path, persons: int, seed: int, province: str) ->
     return demo_dir / "landing"
 
 
-def _run_refresh(warehouse: Path, landing: Path) -> str:
-    """Run the `refresh` job in this process, recorded in the persistent instance (DAGSTER_HOME)."""
+def _run_refresh(warehouse: Path, landing: Path, log_path: Path) -> str:
+    """Run the `refresh` job in this process, recorded in the persistent instance (DAGSTER_HOME).
+
+    What the steps print (dbt's progress lines above all) goes to `log_path`, so the terminal keeps warnings and
+    the summary; the Dagster UI has every step's logs too.
+    """
+    import contextlib
     import os
 
     import dagster as dg
@@ -56,7 +61,8 @@ def _run_refresh(warehouse: Path, landing: Path) -> str:
     from sepakat_dagster.definitions import defs
 
     job = defs().resolve_job_def("refresh")
-    with dg.DagsterInstance.get() as instance:
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with dg.DagsterInstance.get() as instance, log_path.open("w") as log, contextlib.redirect_stdout(log):
         result = job.execute_in_process(
             instance=instance,
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
@@ -64,7 +70,9 @@ def _run_refresh(warehouse: Path, landing: Path) -> str:
         )
     if not result.success:
         failed = [event.step_key for event in result.all_events if event.is_step_failure]
-        raise SystemExit(f"The refresh run {result.run_id} failed at {', '.join(failed)}: see the Dagster UI")
+        raise SystemExit(
+            f"The refresh run {result.run_id} failed at {', '.join(failed)}: see {log_path} or the Dagster UI"
+        )
     return result.run_id
 
 
@@ -72,8 +80,9 @@ def _demo(args: argparse.Namespace) -> int:
     started = time.monotonic()
     warehouse = args.data_dir / "warehouse.duckdb"
     landing = _ensure_demo_data(args.data_dir, args.persons, args.seed, args.province)
-    run_id = _run_refresh(warehouse, landing)
-    print(f"\nRefresh run {run_id} succeeded")
+    log_path = args.data_dir / "logs" / "refresh.log"
+    run_id = _run_refresh(warehouse, landing, log_path)
+    print(f"\nRefresh run {run_id} succeeded (step output in {log_path})")
     _print_summary(warehouse)
     print(f"\nDemo finished in {time.monotonic() - started:.0f} s")
     return 0
