@@ -58,6 +58,7 @@ def _run_refresh(warehouse: Path, landing: Path, log_path: Path) -> str:
 
     os.environ["SEPAKAT_WAREHOUSE"] = str(warehouse)
     os.environ["SEPAKAT_LANDING"] = str(landing)
+    os.environ.setdefault("SEPAKAT_REPORTS", str(warehouse.parent / "reports"))
     from sepakat_dagster.definitions import defs
 
     job = defs().resolve_job_def("refresh")
@@ -84,7 +85,8 @@ def _demo(args: argparse.Namespace) -> int:
     run_id = _run_refresh(warehouse, landing, log_path)
     print(f"\nRefresh run {run_id} succeeded (step output in {log_path})")
     _print_summary(warehouse)
-    print(f"\nDemo finished in {time.monotonic() - started:.0f} s")
+    print(f"\nQuality and lineage report: {args.data_dir / 'reports' / 'latest.html'}")
+    print(f"Demo finished in {time.monotonic() - started:.0f} s")
     return 0
 
 
@@ -103,6 +105,24 @@ def _link(args: argparse.Namespace) -> int:
         print(f"sepakat link: {error}", file=sys.stderr)
         return 2
     print(summary.describe())
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    """The quality and lineage report from the warehouse and the run history of this DAGSTER_HOME."""
+    import dagster as dg
+
+    from sepakat_dagster.definitions import defs
+    from sepakat_dagster.defs.reports.assets import PUBLISHED
+    from sepakat_dagster.reporting.evidence import collect_gates, collect_lineage
+    from sepakat_dagster.reporting.report import write_report
+
+    graph = defs().get_repository_def().asset_graph
+    with dg.DagsterInstance.get() as instance:
+        gates = collect_gates(instance, graph)
+    lineage = collect_lineage(graph, [key for key in PUBLISHED if graph.has(key)])
+    path = write_report(args.warehouse, args.out, gates, lineage)
+    print(f"Report written to {path} (and {args.out / 'latest.html'})")
     return 0
 
 
@@ -130,6 +150,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--province", default="53", choices=["53", "75"])
     demo.add_argument("--data-dir", type=Path, default=paths.DEFAULT_DATA_DIR)
     demo.set_defaults(handler=_demo)
+
+    report = commands.add_parser("report", help="write the static HTML quality and lineage report")
+    report.add_argument("--warehouse", type=Path, default=paths.warehouse_path())
+    report.add_argument("--out", type=Path, default=paths.DEFAULT_DATA_DIR / "reports")
+    report.set_defaults(handler=_report)
 
     summary = commands.add_parser("summary", help="print what the warehouse holds")
     summary.add_argument("--warehouse", type=Path, default=paths.warehouse_path())

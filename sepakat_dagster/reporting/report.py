@@ -1,0 +1,236 @@
+"""The quality and lineage report for Satu Data forums: one static HTML file that opens offline in a browser.
+
+It holds aggregates only (counts, rates, rupiah), never a NIK, name or address. Sections appear as the tables
+they read exist, so the report grows with the pipeline. Charts are inline SVG: no scripts, no network.
+"""
+
+from __future__ import annotations
+
+import html
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from sepakat_dagster.paths import REPO_ROOT
+
+
+@dataclass(frozen=True)
+class Gate:
+    """The latest result of one asset check."""
+
+    asset: str
+    check: str
+    status: str  # SUCCEEDED, WARNED (failed at warn severity), FAILED, NOT RUN (or another Dagster status)
+    blocking: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """What one published table is built from, and the checks that guard that path."""
+
+    asset: str
+    upstream: tuple[str, ...]
+    checks: tuple[str, ...]
+
+
+def code_version() -> str:
+    """The git commit the pipeline ran from, or 'unknown' outside a checkout."""
+    try:
+        completed = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "describe", "--always", "--dirty"],
+            capture_output=True, text=True, check=True, timeout=10,
+        )
+        return completed.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def _esc(value: object) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def _number(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return _esc(value)
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[object]], numeric_from: int = 1) -> str:
+    head = "".join(f"<th>{_esc(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(
+            f"<td class='num'>{_number(v)}</td>" if i >= numeric_from else f"<td>{_esc(v)}</td>"
+            for i, v in enumerate(row)
+        ) + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def bar_chart(bars: Sequence[tuple[str, float]], unit: str = "", width: int = 640) -> str:
+    """Horizontal bars as inline SVG; the label column is sized to the longest label."""
+    if not bars:
+        return ""
+    label_width = min(260, 7 * max(len(label) for label, _ in bars) + 12)
+    top = max(value for _, value in bars) or 1
+    row_height, plot = 22, width - label_width - 90
+    parts = [f"<svg class='chart' width='{width}' height='{row_height * len(bars) + 6}' role='img'>"]
+    for i, (label, value) in enumerate(bars):
+        y = i * row_height + 3
+        length = max(1.0, plot * value / top)
+        parts.append(
+            f"<text x='{label_width - 6}' y='{y + 15}' text-anchor='end'>{_esc(label)}</text>"
+            f"<rect x='{label_width}' y='{y + 3}' width='{length:.1f}' height='{row_height - 8}'></rect>"
+            f"<text x='{label_width + length + 5:.1f}' y='{y + 15}'>{value:,.4g}{_esc(unit)}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
+    ).fetchone()[0])
+
+
+def _sources_section(con: duckdb.DuckDBPyConnection) -> str:
+    rows = con.execute("""
+        select source, file_name, vintage, left(file_sha256, 12), rows_read, rows_loaded, rows_quarantined
+        from audit.source_loads
+        qualify row_number() over (partition by source order by loaded_at desc) = 1
+        order by source
+    """).fetchall()
+    reasons = con.execute("""
+        select source, coalesce(field, '(whole line)'), reason, count(distinct line_no)
+        from audit.quarantine group by all order by 1, 4 desc, 2, 3
+    """).fetchall()
+    shares = [(r[0], 100.0 * r[6] / r[4]) for r in rows if r[4]]
+    return (
+        "<h2>Sources and quarantine</h2><p>Rows read = rows loaded + rows quarantined, for every delivery "
+        "(checked by the blocking <code>rows_conserved</code> gate).</p>"
+        + _table(["source", "file", "vintage", "sha-256", "read", "loaded", "quarantined"], rows, numeric_from=4)
+        + "<h3>Share of rows quarantined</h3>" + bar_chart(shares, " %")
+        + "<h3>Why rows were quarantined</h3>"
+        + (_table(["source", "field", "reason", "rows"], reasons, numeric_from=3) if reasons else "<p>None.</p>")
+    )
+
+
+def _gates_section(gates: Sequence[Gate]) -> str:
+    by_asset: dict[str, dict[str, int]] = {}
+    for gate in gates:
+        counts = by_asset.setdefault(gate.asset, {})
+        counts[gate.status] = counts.get(gate.status, 0) + 1
+        counts["blocking"] = counts.get("blocking", 0) + gate.blocking
+    statuses = ("SUCCEEDED", "WARNED", "FAILED", "NOT RUN")
+    totals = {status: sum(g.status == status for g in gates) for status in statuses}
+    problems = [g for g in gates if g.status in ("FAILED", "WARNED")]
+    problems.sort(key=lambda g: (g.status != "FAILED", g.asset, g.check))
+    return (
+        f"<h2>Quality gates</h2><p>{len(gates):,} checks: {totals['SUCCEEDED']:,} passed, {totals['WARNED']:,} "
+        f"warned, {totals['FAILED']:,} failed, {totals['NOT RUN']:,} not run. A failed blocking check stops "
+        "everything downstream of its asset; a warning is reported and does not block.</p>"
+        + "<h3>Checks that failed or warned</h3>"
+        + (_table(["asset", "check", "result", "blocking", "detail"],
+                  [(g.asset, g.check, g.status, "yes" if g.blocking else "no", g.detail) for g in problems],
+                  numeric_from=99) if problems else "<p>None.</p>")
+        + "<h3>Checks per asset</h3>"
+        + _table(["asset", "passed", "warned", "failed", "not run", "blocking"],
+                 [(asset, *(c.get(s, 0) for s in statuses), c["blocking"]) for asset, c in sorted(by_asset.items())])
+    )
+
+
+def _linkage_section(con: duckdb.DuckDBPyConnection) -> str:
+    rows = con.execute("""
+        select level, segment, precision, recall, f1, actual from linkage.evaluation order by level, segment
+    """).fetchall()
+    f1_bars = [(f"{level} {segment}", 100.0 * f1) for level, segment, _, _, f1, _ in rows if f1 is not None]
+    return (
+        "<h2>Linkage quality</h2><p>Measured against the ground truth of the synthetic province; "
+        "<em>nik_valid</em> means the NIK is present and as issued.</p>"
+        + _table(["level", "segment", "precision", "recall", "F1", "true pairs / persons"], rows, numeric_from=2)
+        + "<h3>F1 (%)</h3>" + bar_chart(f1_bars, " %")
+    )
+
+
+def _mart_section(con: duckdb.DuckDBPyConnection, table: str, title: str, limit: int = 40) -> str:
+    """A published mart as it is (marts hold no personal data, except targeting_list, never shown here)."""
+    relation = con.execute(f"select * from marts.{table} limit {limit}")
+    headers = [d[0] for d in relation.description]
+    rows = relation.fetchall()
+    total = con.execute(f"select count(*) from marts.{table}").fetchone()[0]
+    note = f"<p>First {len(rows)} of {total:,} rows; the full table is <code>marts.{table}</code>.</p>"
+    return f"<h2>{_esc(title)}</h2>{note}" + _table(headers, rows, numeric_from=99)
+
+
+def _lineage_section(lineage: Sequence[Lineage]) -> str:
+    items = "".join(
+        f"<details><summary><code>{_esc(item.asset)}</code>: {len(item.upstream)} upstream assets, "
+        f"{len(item.checks)} checks</summary><p><b>Built from</b>: "
+        + ", ".join(f"<code>{_esc(a)}</code>" for a in item.upstream)
+        + "</p><p><b>Guarded by</b>: " + ", ".join(f"<code>{_esc(c)}</code>" for c in item.checks) + "</p></details>"
+        for item in lineage
+    )
+    return "<h2>Lineage</h2><p>Every published table, what it is built from and the checks on that path.</p>" + items
+
+
+MART_SECTIONS = (
+    ("targeting_errors", "Targeting errors by program and regency"),
+    ("budget_reallocation", "Budget reallocation"),
+    ("spm_indicators", "Minimum Service Standard (SPM) achievement"),
+    ("registry_coverage", "Registry coverage"),
+)
+
+STYLE = """
+body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#1d2733;padding:0 1em}
+h1{font-size:1.6em} h2{border-bottom:2px solid #d5dde6;padding-bottom:.2em;margin-top:2em}
+table{border-collapse:collapse;margin:.5em 0 1em;font-size:13px} td,th{border:1px solid #d5dde6;padding:3px 7px}
+th{background:#eef2f6;text-align:left} td.num{text-align:right;font-variant-numeric:tabular-nums}
+svg.chart rect{fill:#2f6f9f} svg.chart text{font-size:12px;fill:#1d2733} code{font-size:12px}
+.meta{color:#5a6877}
+"""
+
+
+def render_report(
+    warehouse: Path, gates: Sequence[Gate] = (), lineage: Sequence[Lineage] = (), run_id: str | None = None
+) -> str:
+    sections = []
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        if _has_table(con, "audit", "source_loads"):
+            sections.append(_sources_section(con))
+        if gates:
+            sections.append(_gates_section(gates))
+        if _has_table(con, "linkage", "evaluation"):
+            sections.append(_linkage_section(con))
+        sections += [_mart_section(con, t, title) for t, title in MART_SECTIONS if _has_table(con, "marts", t)]
+    if lineage:
+        sections.append(_lineage_section(lineage))
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    meta = (
+        f"<p class='meta'>Generated {generated} · run <code>{_esc(run_id or 'n/a')}</code> · code version "
+        f"<code>{_esc(code_version())}</code> · warehouse <code>{_esc(warehouse.name)}</code></p>"
+    )
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>sepakat quality and lineage report"
+        f"</title><style>{STYLE}</style></head><body><h1>sepakat: quality and lineage report</h1>{meta}"
+        + "".join(sections) + "</body></html>"
+    )
+
+
+def write_report(
+    warehouse: Path, out_dir: Path, gates: Sequence[Gate] = (), lineage: Sequence[Lineage] = (),
+    run_id: str | None = None,
+) -> Path:
+    """Write report-<run>.html and latest.html (same content) into `out_dir`; returns the run's file."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    document = render_report(warehouse, gates, lineage, run_id)
+    path = out_dir / f"report-{(run_id or 'manual')[:8]}.html"
+    path.write_text(document, encoding="utf-8")
+    (out_dir / "latest.html").write_text(document, encoding="utf-8")
+    return path
