@@ -11,6 +11,8 @@ export DAGSTER_HOME := $(CURDIR)
 export SEPAKAT_WAREHOUSE ?= $(DATA_DIR)/warehouse.duckdb
 export SEPAKAT_LANDING ?= $(DATA_DIR)/demo/landing
 export SEPAKAT_TRUTH ?= $(DATA_DIR)/demo/truth
+# Made by the first `make demo`; the marts' HMAC pseudonyms need it (never committed).
+export SEPAKAT_PSEUDONYM_KEY ?= $(shell cat $(DATA_DIR)/.pseudonym_key 2>/dev/null)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: install demo test ui lint bench clean

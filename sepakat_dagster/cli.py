@@ -45,6 +45,25 @@ def _ensure_demo_data(data_dir: Path, persons: int, seed: int, province: str) ->
     return demo_dir / "landing"
 
 
+def _ensure_pseudonym_key(data_dir: Path) -> None:
+    """A random local key for the demo's pseudonyms, made once and kept out of git (data/ is ignored).
+
+    An explicit SEPAKAT_PSEUDONYM_KEY wins; there is never a built-in default key.
+    """
+    import os
+    import secrets
+
+    if os.environ.get("SEPAKAT_PSEUDONYM_KEY"):
+        return
+    key_file = data_dir / ".pseudonym_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+        print(f"Created a random pseudonym key in {key_file} (keep it secret; the marts depend on it)")
+    os.environ["SEPAKAT_PSEUDONYM_KEY"] = key_file.read_text().strip()
+
+
 def _run_refresh(warehouse: Path, landing: Path, log_path: Path) -> str:
     """Run the `refresh` job in this process, recorded in the persistent instance (DAGSTER_HOME).
 
@@ -81,6 +100,7 @@ def _demo(args: argparse.Namespace) -> int:
     started = time.monotonic()
     warehouse = args.data_dir / "warehouse.duckdb"
     landing = _ensure_demo_data(args.data_dir, args.persons, args.seed, args.province)
+    _ensure_pseudonym_key(args.data_dir)
     log_path = args.data_dir / "logs" / "refresh.log"
     run_id = _run_refresh(warehouse, landing, log_path)
     print(f"\nRefresh run {run_id} succeeded (step output in {log_path})")
