@@ -1,0 +1,150 @@
+-- What targeting costs and how much money moves if it is fixed, per programme and region (province, regency), in
+-- rupiah per year at the unit costs in force (program_unit_costs; PKH per component):
+--   current_cost = recipients x unit cost               target_cost = eligible x unit cost
+--   cost_of_exclusion_errors = exclusion errors x unit cost
+--   savings_from_inclusion_errors = inclusion errors x unit cost
+--   net_reallocation = savings_from_inclusion_errors - cost_of_exclusion_errors = current_cost - target_cost
+-- (positive: money freed for other uses; negative: more money is needed). Current cost and net reallocation are
+-- split by who pays (program_financing_shares; the regency part takes the rounding). Beside them, the regional
+-- budget (SIPD) of the same government for the sub-activities mapped to the programme
+-- (program_sipd_sub_activities): the regency's own lines on regency rows, the province's on the province row.
+{%- set as_of = "cast('" ~ var('as_of_date') ~ "' as date)" %}
+with
+
+units as (
+    select * from {{ ref('int_marts_program_units') }}
+    where component <> 'all'
+),
+
+rules as (
+    select program, program_label, receipt_known from {{ ref('int_marts_program_rules') }}
+    qualify row_number() over (partition by program order by component_priority) = 1
+),
+
+shares as (
+    select
+        program,
+        coalesce(sum(share) filter (where financing_level = 'central'), 0) as central_share,
+        coalesce(sum(share) filter (where financing_level = 'province'), 0) as province_share,
+        coalesce(sum(share) filter (where financing_level = 'regency'), 0) as regency_share
+    from (
+        select * from {{ ref('program_financing_shares') }}
+        where valid_from <= {{ as_of }}
+        qualify row_number() over (partition by program, financing_level order by valid_from desc) = 1
+    )
+    group by program
+),
+
+sub_activities as (
+    select program, sipd_sub_activity_code from {{ ref('program_sipd_sub_activities') }}
+    where valid_from <= {{ as_of }}
+    qualify row_number() over (partition by program, sipd_sub_activity_code order by valid_from desc) = 1
+),
+
+budget_lines as (
+    select * from {{ ref('stg_sipd__budget_lines') }}
+    where fiscal_year = (select max(fiscal_year) from {{ ref('stg_sipd__budget_lines') }})
+),
+
+sipd as (
+    select
+        sub_activities.program,
+        budget_lines.government_code,
+        any_value(budget_lines.fiscal_year) as fiscal_year,
+        list_sort(list(distinct budget_lines.sub_activity_code)) as sub_activity_codes,
+        sum(budget_lines.budget_ceiling_idr) as budget_ceiling_idr,
+        sum(budget_lines.realised_idr) as realised_idr
+    from budget_lines
+    inner join sub_activities on budget_lines.sub_activity_code = sub_activities.sipd_sub_activity_code
+    group by sub_activities.program, budget_lines.government_code
+),
+
+costed as (
+    select
+        program,
+        province_code,
+        regency_code,
+        grouping(regency_code) as grouping_id,
+        count(*) filter (where eligible) as eligible_units,
+        count(*) filter (where receiving) as recipient_units,
+        count(*) filter (where classification = 'exclusion_error') as exclusion_error_units,
+        count(*) filter (where classification like 'inclusion_error%') as inclusion_error_units,
+        coalesce(sum(annual_amount_idr) filter (where receiving), 0) as current_cost_idr,
+        coalesce(sum(annual_amount_idr) filter (where eligible), 0) as target_cost_idr,
+        coalesce(sum(annual_amount_idr) filter (where classification = 'exclusion_error'), 0)
+            as cost_of_exclusion_errors_idr,
+        coalesce(sum(annual_amount_idr) filter (where classification like 'inclusion_error%'), 0)
+            as savings_from_inclusion_errors_idr
+    from units
+    group by grouping sets ((program, province_code), (program, province_code, regency_code))
+),
+
+amounts as (
+    select
+        costed.program,
+        rules.program_label,
+        costed.province_code,
+        costed.regency_code,
+        costed.grouping_id,
+        rules.receipt_known,
+        cast(costed.eligible_units as bigint) as eligible_units,
+        cast(case when rules.receipt_known then costed.recipient_units end as bigint) as recipient_units,
+        cast(case when rules.receipt_known then costed.exclusion_error_units end as bigint) as exclusion_error_units,
+        cast(case when rules.receipt_known then costed.inclusion_error_units end as bigint) as inclusion_error_units,
+        cast(case when rules.receipt_known then costed.current_cost_idr end as bigint) as current_cost_idr,
+        cast(costed.target_cost_idr as bigint) as target_cost_idr,
+        cast(case when rules.receipt_known then costed.cost_of_exclusion_errors_idr end as bigint)
+            as cost_of_exclusion_errors_idr,
+        cast(case when rules.receipt_known then costed.savings_from_inclusion_errors_idr end as bigint)
+            as savings_from_inclusion_errors_idr,
+        coalesce(shares.central_share, 0) as central_share,
+        coalesce(shares.province_share, 0) as province_share,
+        coalesce(shares.regency_share, 0) as regency_share
+    from costed
+    inner join rules on costed.program = rules.program
+    left join shares on costed.program = shares.program
+),
+
+final as (
+    select
+        amounts.program,
+        amounts.program_label,
+        case amounts.grouping_id when 1 then 'province' else 'regency' end as region_level,
+        case amounts.grouping_id when 1 then amounts.province_code else amounts.regency_code end as region_code,
+        regions.name as region_name,
+        amounts.province_code,
+        amounts.regency_code,
+        amounts.receipt_known,
+        amounts.eligible_units,
+        amounts.recipient_units,
+        amounts.exclusion_error_units,
+        amounts.inclusion_error_units,
+        amounts.current_cost_idr,
+        amounts.target_cost_idr,
+        amounts.cost_of_exclusion_errors_idr,
+        amounts.savings_from_inclusion_errors_idr,
+        amounts.savings_from_inclusion_errors_idr - amounts.cost_of_exclusion_errors_idr as net_reallocation_idr,
+        amounts.central_share,
+        amounts.province_share,
+        amounts.regency_share,
+        {%- for measure in ['current_cost', 'net_reallocation'] %}
+        {%- set total = 'amounts.current_cost_idr' if measure == 'current_cost'
+            else '(amounts.savings_from_inclusion_errors_idr - amounts.cost_of_exclusion_errors_idr)' %}
+        cast(round({{ total }} * amounts.central_share) as bigint) as {{ measure }}_central_idr,
+        cast(round({{ total }} * amounts.province_share) as bigint) as {{ measure }}_province_idr,
+        {{ total }} - cast(round({{ total }} * amounts.central_share) as bigint)
+            - cast(round({{ total }} * amounts.province_share) as bigint) as {{ measure }}_regency_idr,
+        {%- endfor %}
+        sipd.fiscal_year as sipd_fiscal_year,
+        sipd.sub_activity_codes as sipd_sub_activity_codes,
+        sipd.budget_ceiling_idr as sipd_budget_ceiling_idr,
+        sipd.realised_idr as sipd_realised_idr
+    from amounts
+    left join sipd
+        on amounts.program = sipd.program
+        and sipd.government_code = case amounts.grouping_id when 1 then amounts.province_code else amounts.regency_code end
+    left join {{ ref('ref_regions') }} as regions
+        on regions.region_code = case amounts.grouping_id when 1 then amounts.province_code else amounts.regency_code end
+)
+
+select * from final

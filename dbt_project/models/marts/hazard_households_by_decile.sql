@@ -1,0 +1,76 @@
+{{ config(materialized='view') }}
+-- Households (family units with living members) inside INARISK hazard zones by region (province, regency), hazard,
+-- hazard class and reference decile, with their living members and RTLH houses: where disaster preparedness and
+-- housing programmes meet poverty. A household counts under each hazard whose class in its village makes a
+-- hazard zone (hazard_classes.in_hazard_zone). Published: counts from 1 to min_cell_count - 1 are NULL.
+with
+
+families as (
+    select * from {{ ref('int_marts_families') }}
+    where members_living > 0
+),
+
+reference_ranking as (
+    select ranking from {{ ref('welfare_rankings') }} where is_reference
+),
+
+hazards as (
+    select hazards.village_code, hazards.hazard_type, hazards.hazard_class
+    from {{ ref('stg_inarisk__hazards') }} as hazards
+    inner join {{ ref('hazard_classes') }} as classes on hazards.hazard_class = classes.hazard_class
+    where classes.in_hazard_zone
+),
+
+exposed as (
+    select
+        families.family_key,
+        families.province_code,
+        families.regency_code,
+        families.members_living,
+        families.is_rtlh,
+        hazards.hazard_type,
+        hazards.hazard_class,
+        coalesce(cast(case reference_ranking.ranking
+            when 'regsosek' then families.regsosek_decile
+            when 'dtks' then families.dtks_decile
+            when 'p3ke' then families.p3ke_decile
+        end as varchar), 'unknown') as reference_decile
+    from families
+    inner join hazards on families.village_code = hazards.village_code
+    cross join reference_ranking
+),
+
+grouped as (
+    select
+        province_code,
+        regency_code,
+        grouping(regency_code) as grouping_id,
+        hazard_type,
+        hazard_class,
+        reference_decile,
+        count(*) as households,
+        sum(members_living) as persons,
+        count(*) filter (where is_rtlh) as households_rtlh
+    from exposed
+    group by grouping sets (
+        (province_code, hazard_type, hazard_class, reference_decile),
+        (province_code, regency_code, hazard_type, hazard_class, reference_decile)
+    )
+),
+
+final as (
+    select
+        case grouping_id when 1 then 'province' else 'regency' end as region_level,
+        case grouping_id when 1 then province_code else regency_code end as region_code,
+        province_code,
+        regency_code,
+        hazard_type,
+        hazard_class,
+        reference_decile,
+        {%- for column in ['households', 'persons', 'households_rtlh'] %}
+        cast({{ suppress_small_count(column) }} as bigint) as {{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from grouped
+)
+
+select * from final

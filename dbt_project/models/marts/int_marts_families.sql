@@ -1,0 +1,150 @@
+-- One row per family unit (int_marts_family_units): where it lives, its housing, its decile in each registry,
+-- DTKS receipt of family programmes, its members and head, and the hazard zone of its village. Location, housing
+-- and address come from the best-ranked record (reference registry, then DTKS, then P3KE), with a move reported by a
+-- village forum applied (int_households.village_code_after_corrections).
+with
+
+family_units as (
+    select household_record_key, registry, family_key, matched_by from {{ ref('int_marts_family_units') }}
+),
+
+households as (
+    select * from {{ ref('int_households') }}
+),
+
+reference_ranking as (
+    select ranking from {{ ref('welfare_rankings') }} where is_reference
+),
+
+addresses as (
+    select 'regsosek_keluarga:' || household_id as household_record_key, address, rt, rw
+    from {{ ref('stg_regsosek__households') }}
+    union all
+    select 'dtks_ruta:' || household_id, address, null, null from {{ ref('stg_dtks__households') }}
+    union all
+    select 'p3ke_keluarga:' || family_id, address, null, null from {{ ref('stg_p3ke__families') }}
+),
+
+persons as (
+    select person_id, person_key, family_key, relationship_to_head, age_years, reported_deceased, has_disability
+    from {{ ref('int_marts_persons') }}
+),
+
+regions as (
+    select region_code, name from {{ ref('ref_regions') }}
+),
+
+village_hazards as (
+    select * from {{ ref('int_marts_village_hazards') }}
+),
+
+family_records as (
+    select
+        family_units.family_key,
+        family_units.household_record_key,
+        family_units.registry,
+        case
+            when family_units.registry = reference_ranking.ranking then 1
+            when family_units.registry = 'dtks' then 2
+            else 3
+        end as record_rank,
+        households.village_code_after_corrections as village_code,
+        households.registry_decile,
+        households.household_size,
+        households.is_rtlh,
+        households.drinking_water_source,
+        households.sanitation_facility,
+        households.receives_pkh,
+        households.receives_bpnt,
+        addresses.address,
+        addresses.rt,
+        addresses.rw
+    from family_units
+    cross join reference_ranking
+    left join households on family_units.household_record_key = households.household_record_key
+    left join addresses on family_units.household_record_key = addresses.household_record_key
+),
+
+families as (
+    select
+        family_key,
+        bool_or(registry = 'regsosek') as in_regsosek,
+        bool_or(registry = 'dtks') as in_dtks,
+        bool_or(registry = 'p3ke') as in_p3ke,
+        cast(count(*) as integer) as household_records,
+        arg_min(household_record_key, (record_rank, household_record_key)) as primary_record_key,
+        arg_min(village_code, (record_rank, household_record_key)) as village_code,
+        min(registry_decile) filter (where registry = 'regsosek') as regsosek_decile,
+        min(registry_decile) filter (where registry = 'dtks') as dtks_decile,
+        min(registry_decile) filter (where registry = 'p3ke') as p3ke_decile,
+        arg_min(is_rtlh, (record_rank, household_record_key)) as is_rtlh,
+        arg_min(drinking_water_source, (record_rank, household_record_key))
+            filter (where drinking_water_source <> 'unknown') as drinking_water_source,
+        arg_min(sanitation_facility, (record_rank, household_record_key))
+            filter (where sanitation_facility <> 'unknown') as sanitation_facility,
+        arg_min(address, (record_rank, household_record_key)) as address,
+        arg_min(rt, (record_rank, household_record_key)) as rt,
+        arg_min(rw, (record_rank, household_record_key)) as rw,
+        -- Receipt of family programmes is what DTKS records (program_delivery).
+        coalesce(bool_or(receives_pkh) filter (where registry = 'dtks'), false) as receives_pkh,
+        coalesce(bool_or(receives_bpnt) filter (where registry = 'dtks'), false) as receives_bpnt
+    from family_records
+    group by family_key
+),
+
+members as (
+    select
+        family_key,
+        cast(count(*) as integer) as members_linked,
+        cast(count(*) filter (where not reported_deceased) as integer) as members_living,
+        coalesce(bool_or(has_disability), false) as any_member_with_disability,
+        -- The head: the member recorded as head, else the oldest living member.
+        arg_min(person_id, (reported_deceased, relationship_to_head is distinct from 'head', -coalesce(age_years, -1),
+            person_id)) as head_person_id
+    from persons
+    group by family_key
+),
+
+final as (
+    select
+        families.family_key,
+        {{ pseudonymise('families.family_key') }} as household_key,
+        families.primary_record_key,
+        families.in_regsosek,
+        families.in_dtks,
+        families.in_p3ke,
+        families.household_records,
+        families.village_code,
+        left(families.village_code, 6) as district_code,
+        left(families.village_code, 4) as regency_code,
+        left(families.village_code, 2) as province_code,
+        village.name as village_name,
+        district.name as district_name,
+        regency.name as regency_name,
+        families.address,
+        families.rt,
+        families.rw,
+        families.regsosek_decile,
+        families.dtks_decile,
+        families.p3ke_decile,
+        families.is_rtlh,
+        families.drinking_water_source,
+        families.sanitation_facility,
+        families.receives_pkh,
+        families.receives_bpnt,
+        coalesce(members.members_linked, 0) as members_linked,
+        coalesce(members.members_living, 0) as members_living,
+        coalesce(members.any_member_with_disability, false) as any_member_with_disability,
+        members.head_person_id,
+        coalesce(village_hazards.hazard_zone, 'none') as hazard_zone,
+        coalesce(village_hazards.in_hazard_zone, false) as in_hazard_zone,
+        village_hazards.hazards_at_zone_class
+    from families
+    left join members on families.family_key = members.family_key
+    left join regions as village on families.village_code = village.region_code
+    left join regions as district on left(families.village_code, 6) = district.region_code
+    left join regions as regency on left(families.village_code, 4) = regency.region_code
+    left join village_hazards on families.village_code = village_hazards.village_code
+)
+
+select * from final

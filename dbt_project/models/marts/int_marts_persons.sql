@@ -1,0 +1,175 @@
+-- One row per linked person (linkage.person_clusters): the pseudonymous person key, what the registries say about
+-- the person (the best-ranked record for name, sex and birth date; every record for presence, deciles, receipt and
+-- disability), the family unit, and member conditions proven by the sources (member_condition_evidence): a recent
+-- pregnancy, a Dapodik grade band, a disability. Ages are in completed years and months at the var as_of_date.
+{%- set as_of = "cast('" ~ var('as_of_date') ~ "' as date)" %}
+with
+
+person_records as (
+    select * from {{ ref('int_marts_person_records') }}
+),
+
+family_units as (
+    select household_record_key, family_key from {{ ref('int_marts_family_units') }}
+),
+
+nik_index as (
+    select nik, person_id from {{ ref('int_marts_nik_index') }}
+),
+
+pupils as (
+    select nik, education_stage, grade, disability_type from {{ ref('stg_dapodik__pupils') }} where nik is not null
+),
+
+health_patients as (
+    select person_id, health_service, last_served_on from {{ ref('int_marts_health_patients') }}
+    where person_id is not null
+),
+
+evidence as (
+    select * from {{ ref('member_condition_evidence') }}
+),
+
+person_niks as (
+    select person_id, nik, count(*) as records, min(record_rank) as best_rank
+    from person_records
+    where nik_is_valid
+    group by person_id, nik
+),
+
+chosen_niks as (
+    -- The valid NIK most records agree on (the best-ranked record's on a tie).
+    select person_id, arg_min(nik, (-records, best_rank, nik)) as nik
+    from person_niks
+    group by person_id
+),
+
+nik_holders as (
+    select nik, count(*) as persons from chosen_niks group by nik
+),
+
+persons as (
+    select
+        person_records.person_id,
+        arg_min(person_records.full_name, (person_records.record_rank, person_records.person_record_key)) as full_name,
+        arg_min(person_records.sex, (person_records.record_rank, person_records.person_record_key))
+            filter (where person_records.sex in ('male', 'female')) as sex,
+        arg_min(person_records.birth_date, (person_records.record_rank, person_records.person_record_key))
+            as birth_date,
+        arg_min(person_records.relationship_to_head, (person_records.record_rank, person_records.person_record_key))
+            as relationship_to_head,
+        arg_min(
+            coalesce(family_units.family_key, person_records.household_record_key),
+            (person_records.record_rank, person_records.person_record_key)
+        ) as family_key,
+        bool_or(person_records.registry = 'regsosek') as in_regsosek,
+        bool_or(person_records.registry = 'dtks') as in_dtks,
+        bool_or(person_records.registry = 'p3ke') as in_p3ke,
+        cast(count(*) as integer) as records_linked,
+        min(person_records.registry_decile) filter (where person_records.registry = 'regsosek') as regsosek_decile,
+        min(person_records.registry_decile) filter (where person_records.registry = 'dtks') as dtks_decile,
+        min(person_records.registry_decile) filter (where person_records.registry = 'p3ke') as p3ke_decile,
+        bool_or(person_records.reported_deceased) as reported_deceased,
+        bool_or(person_records.has_disability) as registry_disability,
+        bool_or(person_records.has_severe_disability) as has_severe_disability,
+        max(person_records.record_date) filter (where person_records.recorded_pregnant) as recorded_pregnant_on,
+        coalesce(bool_or(person_records.receives_pbi_jk), false) as receives_pbi_jk,
+        arg_min(person_records.pkh_component, (person_records.record_rank, person_records.person_record_key))
+            as pkh_component
+    from person_records
+    left join family_units on person_records.household_record_key = family_units.household_record_key
+    group by person_records.person_id
+),
+
+person_pupils as (
+    -- A pupil listed twice keeps the higher grade.
+    select
+        nik_index.person_id,
+        arg_max(pupils.education_stage, pupils.grade) as education_stage,
+        max(pupils.grade) as grade,
+        bool_or(pupils.disability_type in (
+            select evidence_value from evidence
+            where member_condition = 'disability' and evidence = 'registry_disability_type'
+        )) as pupil_disability
+    from pupils
+    inner join nik_index on pupils.nik = nik_index.nik
+    group by nik_index.person_id
+),
+
+proven_conditions as (
+    -- (person, condition) for every piece of evidence a source holds.
+    select person_pupils.person_id, evidence.member_condition
+    from person_pupils
+    inner join evidence
+        on evidence.evidence = 'dapodik_grade'
+        and person_pupils.grade between evidence.min_value and evidence.max_value
+    union
+    select health_patients.person_id, evidence.member_condition
+    from health_patients
+    inner join evidence
+        on evidence.evidence = 'health_service'
+        and health_patients.health_service = evidence.evidence_value
+        and health_patients.last_served_on > {{ as_of }} - evidence.window_days
+        and health_patients.last_served_on <= {{ as_of }}
+    union
+    select persons.person_id, evidence.member_condition
+    from persons
+    inner join evidence
+        on evidence.evidence = 'regsosek_pregnant'
+        and persons.recorded_pregnant_on > {{ as_of }} - evidence.window_days
+        and persons.recorded_pregnant_on <= {{ as_of }}
+),
+
+conditions as (
+    select
+        person_id,
+        bool_or(member_condition = 'pregnant') as is_pregnant,
+        bool_or(member_condition = 'enrolled_primary') as is_enrolled_primary,
+        bool_or(member_condition = 'enrolled_junior_secondary') as is_enrolled_junior_secondary,
+        bool_or(member_condition = 'enrolled_senior_secondary') as is_enrolled_senior_secondary
+    from proven_conditions
+    group by person_id
+),
+
+final as (
+    select
+        persons.person_id,
+        {{ pseudonymise("case when nik_holders.persons = 1 then chosen_niks.nik else persons.person_id end") }}
+            as person_key,
+        case when nik_holders.persons = 1 then 'nik' else 'person_id' end as person_key_basis,
+        chosen_niks.nik,
+        persons.full_name,
+        coalesce(persons.sex, 'unknown') as sex,
+        persons.birth_date,
+        cast(date_sub('year', persons.birth_date, {{ as_of }}) as integer) as age_years,
+        cast(date_sub('month', persons.birth_date, {{ as_of }}) as integer) as age_months,
+        persons.relationship_to_head,
+        persons.family_key,
+        persons.in_regsosek,
+        persons.in_dtks,
+        persons.in_p3ke,
+        cast(persons.in_regsosek as integer) + cast(persons.in_dtks as integer) + cast(persons.in_p3ke as integer)
+            as registries_listing,
+        persons.records_linked,
+        persons.regsosek_decile,
+        persons.dtks_decile,
+        persons.p3ke_decile,
+        persons.reported_deceased,
+        persons.registry_disability or coalesce(person_pupils.pupil_disability, false) as has_disability,
+        persons.has_severe_disability,
+        coalesce(conditions.is_pregnant, false) and persons.sex is distinct from 'male' as is_pregnant,
+        coalesce(conditions.is_enrolled_primary, false) as is_enrolled_primary,
+        coalesce(conditions.is_enrolled_junior_secondary, false) as is_enrolled_junior_secondary,
+        coalesce(conditions.is_enrolled_senior_secondary, false) as is_enrolled_senior_secondary,
+        person_pupils.education_stage,
+        person_pupils.grade as school_grade,
+        persons.receives_pbi_jk,
+        persons.pkh_component
+    from persons
+    left join chosen_niks on persons.person_id = chosen_niks.person_id
+    left join nik_holders on chosen_niks.nik = nik_holders.nik
+    left join person_pupils on persons.person_id = person_pupils.person_id
+    left join conditions on persons.person_id = conditions.person_id
+)
+
+select * from final

@@ -1,0 +1,119 @@
+"""Python assets of the marts stage: the per-regency targeting list exports (group `marts`) and the evaluation of
+targeting errors against the generator's ground truth (group `evaluation`). Metadata carries counts and rates only,
+never a name, NIK or address."""
+
+import shutil
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from sepakat_dagster.defs.linkage.resources import TruthDirectory
+from sepakat_dagster.defs.marts.resources import ExportDirectory
+from sepakat_dagster.marts import evaluate, export
+
+TARGETING_LIST_KEY = dg.AssetKey(["marts", "targeting_list"])
+TARGETING_ERRORS_KEY = dg.AssetKey(["marts", "targeting_errors"])
+PROGRAM_RULES_KEY = dg.AssetKey(["intermediate", "int_marts_program_rules"])
+EXPORTS_KEY = dg.AssetKey(["exports", "targeting_lists"])
+EVALUATION_KEY = dg.AssetKey(["evaluation", "targeting_vs_truth"])
+EXPORT_FOLDER = "targeting_lists"
+
+
+def _markdown(rows: list[dict]) -> str:
+    if not rows:
+        return "(no rows)"
+    names = list(rows[0])
+    lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
+    for row in rows:
+        cells = [("" if v is None else f"{v:.4f}" if isinstance(v, float) else f"{v:,}" if isinstance(v, int)
+                  else str(v)) for v in row.values()]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+@dg.asset(
+    key=EXPORTS_KEY,
+    deps=[TARGETING_LIST_KEY],
+    group_name="marts",
+    kinds={"duckdb", "csv"},
+    pool="duckdb",
+    owners=["team:sepakat-data"],
+    description="The restricted targeting list as one CSV per programme and regency (exports/targeting_lists/"
+    "<program>/<regency>.csv), only the contract's columns, each file only its regency's rows.",
+)
+def targeting_list_exports(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
+                           exports: ExportDirectory) -> dg.MaterializeResult:
+    root = exports.root
+    staging = root / f"{EXPORT_FOLDER}.partial"
+    shutil.rmtree(staging, ignore_errors=True)
+    rows_by_program: dict[str, int] = {}
+    files = 0
+    with warehouse.get_connection() as con:
+        programs = [row[0] for row in con.execute(
+            "select distinct program from marts.targeting_list order by 1").fetchall()]
+        regencies = [row[0] for row in con.execute(
+            "select distinct regency_code from marts.targeting_list where regency_code is not null order by 1"
+        ).fetchall()]
+        for program in programs:
+            for regency in regencies:
+                result = export.export_targeting_list(con, program, regency, staging / program / f"{regency}.csv")
+                rows_by_program[program] = rows_by_program.get(program, 0) + result.rows
+                files += 1
+        listed = con.execute("select count(*) from marts.targeting_list where regency_code is not null").fetchone()[0]
+    # Replace the previous exports in one move: a regency never finds a mix of two runs.
+    target = root / EXPORT_FOLDER
+    shutil.rmtree(target, ignore_errors=True)
+    staging.rename(target) if staging.exists() else target.mkdir(parents=True, exist_ok=True)
+    exported = sum(rows_by_program.values())
+    context.log.info(f"{files} export files ({exported:,} rows) in {target}")
+    return dg.MaterializeResult(metadata={
+        "dagster/row_count": exported,
+        "files": files,
+        "regencies": len(regencies),
+        "rows_listed": listed,
+        "folder": str(target),
+        "columns": ", ".join(export.allowed_columns()),
+        "rows_by_program": dg.MetadataValue.md(_markdown(
+            [{"program": p, "rows": n} for p, n in rows_by_program.items()])),
+    })
+
+
+@dg.asset(
+    key=EVALUATION_KEY,
+    deps=[TARGETING_ERRORS_KEY, PROGRAM_RULES_KEY],
+    group_name="evaluation",
+    kinds={"duckdb"},
+    pool="duckdb",
+    owners=["team:sepakat-data"],
+    description="Inclusion and exclusion errors recomputed with the true identities of the generator's ground truth "
+    "(and with true deciles), beside the linked figures of marts.targeting_errors, with their differences.",
+)
+def targeting_vs_truth(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
+                       truth: TruthDirectory) -> dg.MaterializeResult:
+    if not truth.available():
+        # Real registries have no ground truth: say so, and leave no stale figures behind.
+        with warehouse.get_connection() as con:
+            con.execute(f"drop table if exists {evaluate.EVALUATION_TABLE}")
+        context.log.warning(f"No ground truth at {truth.root}: nothing to evaluate the targeting errors against")
+        return dg.MaterializeResult(metadata={"ground_truth": "none", "dagster/row_count": 0})
+    with warehouse.get_connection() as con:
+        comparisons = evaluate.evaluate_targeting(con, truth.root)
+        rows = con.execute(f"select count(*) from {evaluate.EVALUATION_TABLE}").fetchone()[0]
+        province = evaluate.province_table(con)
+    metadata: dict = {"dagster/row_count": rows, "ground_truth": str(truth.root)}
+    for c in comparisons:
+        for name, value in (("linked_inclusion_rate", c.linked_inclusion_rate),
+                            ("truth_inclusion_rate", c.truth_inclusion_rate),
+                            ("inclusion_rate_difference", c.inclusion_difference),
+                            ("linked_exclusion_rate", c.linked_exclusion_rate),
+                            ("truth_exclusion_rate", c.truth_exclusion_rate),
+                            ("exclusion_rate_difference", c.exclusion_difference)):
+            if value is not None:
+                metadata[f"{c.program}_{name}"] = round(value, 5)
+    metadata["province"] = dg.MetadataValue.md(_markdown(province))
+    return dg.MaterializeResult(metadata=metadata)
+
+
+@dg.definitions
+def marts_assets() -> dg.Definitions:
+    return dg.Definitions(assets=[targeting_list_exports, targeting_vs_truth])

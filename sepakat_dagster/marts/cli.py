@@ -1,0 +1,37 @@
+"""`sepakat export`: one regency's targeting list for one programme, for the regency's social office."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sepakat_dagster import paths
+
+
+def _export(args: argparse.Namespace) -> int:
+    from sepakat_dagster.marts.export import ExportError, export_targeting_list, normalise_program
+
+    program = normalise_program(args.program)
+    out = args.out or paths.DEFAULT_DATA_DIR / "exports" / f"targeting_{program}_{args.regency}.csv"
+    try:
+        result = export_targeting_list(args.warehouse, program, args.regency, out)
+    except ExportError as error:
+        print(f"sepakat export: {error}", file=sys.stderr)
+        return 2
+    print(f"Wrote {result.rows:,} rows of the {result.program} targeting list for regency {result.regency_code} "
+          f"to {result.path} ({len(result.columns)} columns; personal data: handle as restricted)")
+    return 0
+
+
+def add_export_command(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add `export` to the `sepakat` command's subparsers."""
+    export = subparsers.add_parser(
+        "export", help="write one regency's by-name-by-address targeting list for one programme (restricted)")
+    export.add_argument("--program", required=True, help="pbi_jk, pkh, bpnt or pip (PBI-JK etc. also accepted)")
+    export.add_argument("--regency", required=True, help="4-digit Kemendagri regency code, e.g. 5371")
+    export.add_argument("--out", type=Path, help="output .csv or .parquet (default data/exports/targeting_<program>_"
+                        "<regency>.csv)")
+    export.add_argument("--warehouse", type=Path, default=paths.warehouse_path())
+    export.set_defaults(handler=_export)
+    return export

@@ -1,0 +1,247 @@
+"""Targeting errors recomputed with the generator's ground truth, beside the linked figures in marts.targeting_errors.
+
+Two truth-based bases, both with true identities (truth/record_map.parquet says which person and household each
+registry record belongs to), true households, true deaths and true member conditions (age, pregnancy, schooling,
+severe disability as of the generator's reference date):
+
+- truth_identities: the same rule and data as the marts (the reference registry's decile of the true household,
+  DTKS receipt), so the distance to `linked` is what linkage, family units and the sources' blind spots (people no
+  registry lists, deaths nobody reported) cost;
+- true_welfare: eligibility by the true decile instead, i.e. what the targeting errors really are when the
+  registry's own ranking errs too.
+
+Only this module (and tests) read truth/: counts, never identities, leave it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+EVALUATION_TABLE = "evaluation.targeting_vs_truth"
+BASES = ("linked", "truth_identities", "true_welfare")
+# Programmes whose receipt is recorded; their programme-level units: persons for person rules, families otherwise.
+MEASURES = ("eligible", "recipients", "correctly_targeted", "inclusion_errors", "inclusion_errors_not_in_reference",
+            "exclusion_errors")
+
+# A member condition of program_eligibility_rules as the truth knows it (persons.parquet columns). School grades
+# follow the national system that Dapodik grades use: 1-6 primary, 7-9 junior secondary, 10-12 senior secondary.
+TRUE_CONDITIONS = {
+    "none": "true",
+    "pregnant": "p.pregnant",
+    "enrolled_primary": "p.enrolled and p.grade between 1 and 6",
+    "enrolled_junior_secondary": "p.enrolled and p.grade between 7 and 9",
+    "enrolled_senior_secondary": "p.enrolled and p.grade between 10 and 12",
+    "severe_disability": "p.disability_severe",
+}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    program: str
+    linked_inclusion_rate: float | None
+    truth_inclusion_rate: float | None
+    linked_exclusion_rate: float | None
+    truth_exclusion_rate: float | None
+
+    @property
+    def inclusion_difference(self) -> float | None:
+        return _difference(self.linked_inclusion_rate, self.truth_inclusion_rate)
+
+    @property
+    def exclusion_difference(self) -> float | None:
+        return _difference(self.linked_exclusion_rate, self.truth_exclusion_rate)
+
+
+def _difference(linked: float | None, truth: float | None) -> float | None:
+    return None if linked is None or truth is None else linked - truth
+
+
+def _rules(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    cursor = con.execute("""
+        select program, component, unit_kind, ranking, max_decile, min_age_years, max_age_years, member_condition
+        from intermediate.int_marts_program_rules
+        where receipt_known
+        order by program, component_priority
+    """)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _load_truth(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> None:
+    for name in ("persons", "households", "record_map"):
+        path = truth_dir / f"{name}.parquet"
+        if not path.exists():
+            raise FileNotFoundError(f"no ground truth at {path}")
+    con.execute(f"""
+        create or replace temp table truth_persons as
+        select person_id, household_id, alive, age, pregnant, disability_severe, enrolled, grade, regency_code
+        from read_parquet('{truth_dir / 'persons.parquet'}')
+    """)
+    con.execute(f"""
+        create or replace temp table truth_households as
+        select household_id, decile, regency_code from read_parquet('{truth_dir / 'households.parquet'}')
+    """)
+    con.execute(f"""
+        create or replace temp table truth_records as
+        select source, record_id, person_id, household_id from read_parquet('{truth_dir / 'record_map.parquet'}')
+    """)
+
+
+def _truth_units(con: duckdb.DuckDBPyConnection, rules: list[dict]) -> None:
+    """truth_units(program, basis, unit_key, regency_code, eligible, receiving, in_reference), per programme level."""
+    reference = con.execute("select ranking from reference.welfare_rankings where is_reference").fetchone()[0]
+    con.execute(f"""
+        create or replace temp table truth_household_facts as
+        with reference_deciles as (
+            select m.household_id, min(h.registry_decile) as reference_decile
+            from intermediate.int_households as h
+            join truth_records as m on m.source = h.source_table and m.record_id = h.record_id
+            where h.registry = '{reference}'
+            group by m.household_id
+        ),
+        receipt as (
+            select m.household_id, bool_or(h.receives_pkh) as receives_pkh, bool_or(h.receives_bpnt) as receives_bpnt
+            from intermediate.int_households as h
+            join truth_records as m on m.source = h.source_table and m.record_id = h.record_id
+            where h.registry = 'dtks'
+            group by m.household_id
+        ),
+        living as (
+            select household_id, count(*) filter (where alive) as members_living from truth_persons group by 1
+        )
+        select
+            h.household_id, h.regency_code, h.decile as true_decile, r.reference_decile,
+            coalesce(receipt.receives_pkh, false) as receives_pkh,
+            coalesce(receipt.receives_bpnt, false) as receives_bpnt,
+            coalesce(living.members_living, 0) as members_living
+        from truth_households as h
+        left join reference_deciles as r on h.household_id = r.household_id
+        left join receipt on h.household_id = receipt.household_id
+        left join living on h.household_id = living.household_id
+    """)
+    con.execute("""
+        create or replace temp table truth_person_receipt as
+        select m.person_id, bool_or(p.receives_pbi_jk) as receives_pbi_jk
+        from staging.stg_dtks__persons as p
+        join truth_records as m on m.source = 'dtks_art' and m.record_id = p.person_id
+        group by m.person_id
+    """)
+    parts = []
+    for program in sorted({rule["program"] for rule in rules}):
+        program_rules = [rule for rule in rules if rule["program"] == program]
+        first = program_rules[0]
+        for basis, decile in (("truth_identities", "f.reference_decile"), ("true_welfare", "f.true_decile")):
+            within = f"coalesce({decile} <= {int(first['max_decile'])}, false)"
+            listed = f"({decile} is not null)"
+            if first["unit_kind"] == "person":
+                # A person programme: every rule of the programme is a way in (PBI-JK has one).
+                qualifies = " or ".join(f"({_person_rule_sql(rule)})" for rule in program_rules)
+                parts.append(f"""
+                    select '{program}' as program, '{basis}' as basis, cast(p.person_id as varchar) as unit_key,
+                        p.regency_code, p.alive and ({qualifies}) and {within} as eligible,
+                        coalesce(r.receives_pbi_jk, false) as receiving, {listed} as in_reference
+                    from truth_persons as p
+                    join truth_household_facts as f on p.household_id = f.household_id
+                    left join truth_person_receipt as r on p.person_id = r.person_id
+                """)
+            else:
+                receipt = "f.receives_pkh" if program == "pkh" else "f.receives_bpnt"
+                if first["unit_kind"] == "member":
+                    members = " or ".join(f"({_person_rule_sql(rule)})" for rule in program_rules)
+                    qualifies = (f"exists (select 1 from truth_persons as p where p.household_id = f.household_id "
+                                 f"and p.alive and ({members}))")
+                else:
+                    qualifies = "f.members_living > 0"
+                parts.append(f"""
+                    select '{program}' as program, '{basis}' as basis, cast(f.household_id as varchar) as unit_key,
+                        f.regency_code, {qualifies} and {within} as eligible, {receipt} as receiving,
+                        {listed} as in_reference
+                    from truth_household_facts as f
+                """)
+    con.execute("create or replace temp table truth_units as " + " union all ".join(parts))
+
+
+def _person_rule_sql(rule: dict) -> str:
+    condition = TRUE_CONDITIONS[rule["member_condition"]]
+    ages = []
+    if rule["min_age_years"] is not None:
+        ages.append(f"p.age >= {int(rule['min_age_years'])}")
+    if rule["max_age_years"] is not None:
+        ages.append(f"p.age <= {int(rule['max_age_years'])}")
+    return " and ".join([f"coalesce({condition}, false)", *ages])
+
+
+def evaluate_targeting(con: duckdb.DuckDBPyConnection, truth_dir: Path | str) -> list[Comparison]:
+    """Write EVALUATION_TABLE (linked and truth-based counts and rates per programme and region) in `con`, the
+    warehouse; return the province-level comparison per programme."""
+    truth_dir = Path(truth_dir)
+    _load_truth(con, truth_dir)
+    rules = _rules(con)
+    _truth_units(con, rules)
+    province = con.execute("""
+        select province_code from marts.targeting_errors where region_level = 'province'
+        group by 1 order by sum(eligible) desc limit 1
+    """).fetchone()[0]
+    con.execute("create schema if not exists evaluation")
+    con.execute(f"""
+        create or replace table {EVALUATION_TABLE} as
+        with truth as (
+            select
+                program, basis, regency_code, grouping(regency_code) as grouping_id,
+                count(*) filter (where eligible) as eligible,
+                count(*) filter (where receiving) as recipients,
+                count(*) filter (where eligible and receiving) as correctly_targeted,
+                count(*) filter (where receiving and not eligible) as inclusion_errors,
+                count(*) filter (where receiving and not eligible and not in_reference)
+                    as inclusion_errors_not_in_reference,
+                count(*) filter (where eligible and not receiving) as exclusion_errors
+            from truth_units
+            group by grouping sets ((program, basis), (program, basis, regency_code))
+        ),
+        unioned as (
+            select
+                program, basis,
+                case grouping_id when 1 then 'province' else 'regency' end as region_level,
+                case grouping_id when 1 then '{province}' else regency_code end as region_code,
+                {', '.join(MEASURES)}
+            from truth
+            union all
+            select program, 'linked', region_level, region_code, {', '.join(MEASURES)}
+            from marts.targeting_errors
+            where component = 'all' and receipt_known and region_level in ('province', 'regency')
+                and province_code = '{province}'
+        )
+        select
+            *,
+            inclusion_errors / nullif(recipients, 0) as inclusion_error_rate,
+            exclusion_errors / nullif(eligible, 0) as exclusion_error_rate
+        from unioned
+        order by program, region_level, region_code, case basis {' '.join(
+            f"when '{b}' then {i}" for i, b in enumerate(BASES))} end
+    """)
+    rows = con.execute(f"""
+        select program,
+            max(inclusion_error_rate) filter (where basis = 'linked'),
+            max(inclusion_error_rate) filter (where basis = 'truth_identities'),
+            max(exclusion_error_rate) filter (where basis = 'linked'),
+            max(exclusion_error_rate) filter (where basis = 'truth_identities')
+        from {EVALUATION_TABLE}
+        where region_level = 'province'
+        group by program order by program
+    """).fetchall()
+    return [Comparison(*row) for row in rows]
+
+
+def province_table(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The province rows of EVALUATION_TABLE, for metadata and the summary."""
+    cursor = con.execute(f"""
+        select program, basis, eligible, recipients, inclusion_errors, exclusion_errors,
+            round(inclusion_error_rate, 4) as inclusion_error_rate,
+            round(exclusion_error_rate, 4) as exclusion_error_rate
+        from {EVALUATION_TABLE} where region_level = 'province'
+    """)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -1,0 +1,157 @@
+"""The marts stage in Dagster: the whole graph (sources -> dbt harmonisation -> linkage -> dbt marts -> checks ->
+exports and evaluation) materialised for real on the session's province; reconciliation checks that pass, and fail
+when a mart does not add up; the evaluation against the ground truth within stated tolerances; no personal data in
+metadata or logs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from sepakat_dagster.defs.marts.assets import EVALUATION_KEY, EXPORT_FOLDER, EXPORTS_KEY
+from sepakat_dagster.marts import export, reconcile
+from tests.marts.helpers import Pipeline, graph_definitions, materialise, materialised_pipeline
+
+MARTS = ("person_registry_presence", "targeting_list", "targeting_errors", "registry_coverage", "spm_indicators",
+         "spm_indicators_published", "budget_reallocation", "rad_pd_disability_by_sex", "hazard_households_by_decile")
+# How far the linked province rates may be from the rates with true identities (same rule and data, perfect
+# linkage). Inclusion errors depend on linkage alone; exclusion errors also count the eligible people no registry
+# lists (children born after Regsosek in households DTKS has not updated), whom no linkage can find.
+INCLUSION_TOLERANCE = 0.03
+EXCLUSION_TOLERANCE = 0.06
+
+
+@pytest.fixture(scope="module")
+def pipeline(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    return materialised_pipeline(demo_dir, tmp_path_factory)
+
+
+def test_the_marts_are_their_own_dbt_step_downstream_of_the_linkage():
+    from sepakat_dagster.definitions import defs
+    from sepakat_dagster.defs.dbt.assets import sepakat_dbt_harmonisation, sepakat_dbt_marts
+
+    mart_keys = {dg.AssetKey(["marts", name]) for name in MARTS}
+    # Fails when dagster-dbt evaluates `path:models/marts` outside the dbt project (pass project= to @dbt_assets).
+    assert mart_keys <= set(sepakat_dbt_marts.keys), "the marts selection of the dbt assets matched no marts"
+    assert not mart_keys & set(sepakat_dbt_harmonisation.keys)
+    graph = defs().get_repository_def().asset_graph
+    upstream = graph.get(dg.AssetKey(["intermediate", "int_marts_person_records"])).parent_keys
+    assert dg.AssetKey(["linkage", "person_clusters"]) in upstream
+    assert {graph.get(key).group_name for key in mart_keys} == {"marts"}
+    assert graph.get(EVALUATION_KEY).group_name == "evaluation"
+    assert graph.get(EXPORTS_KEY).group_name == "marts"
+    reconciles = {key.asset_key for key in graph.asset_check_keys if key.name == "reconciles"}
+    assert reconciles == {dg.AssetKey(["marts", name]) for name in reconcile.RECONCILIATIONS}
+
+
+def test_the_whole_graph_materialises_and_the_marts_reconcile(pipeline: Pipeline):
+    assert pipeline.result.success
+    materialised = {event.asset_key for event in pipeline.result.get_asset_materialization_events()}
+    assert {dg.AssetKey(["marts", name]) for name in MARTS} | {EVALUATION_KEY, EXPORTS_KEY} <= materialised
+    evaluations = {(e.asset_key, e.check_name): e for e in pipeline.result.get_asset_check_evaluations()}
+    reconciliations = {key: e for key, e in evaluations.items() if key[1] == "reconciles"}
+    assert len(reconciliations) == len(reconcile.RECONCILIATIONS)
+    assert all(e.passed for e in reconciliations.values())
+    # Every dbt test of the marts passed too (the harmonisation's expected warnings are not ours).
+    marts_checks = [e for (key, _), e in evaluations.items() if key.path[0] == "marts"
+                    or key.path[-1].startswith("int_marts_")]
+    assert marts_checks and all(e.passed for e in marts_checks)
+
+
+def test_linked_error_rates_are_within_tolerance_of_the_truth(pipeline: Pipeline):
+    (event,) = [e for e in pipeline.result.get_asset_materialization_events() if e.asset_key == EVALUATION_KEY]
+    metadata = event.materialization.metadata
+    for program in ("pbi_jk", "bpnt", "pkh"):
+        inclusion = metadata[f"{program}_inclusion_rate_difference"].value
+        exclusion = metadata[f"{program}_exclusion_rate_difference"].value
+        assert abs(inclusion) <= INCLUSION_TOLERANCE, (program, inclusion)
+        assert abs(exclusion) <= EXCLUSION_TOLERANCE, (program, exclusion)
+    bases = {row[0] for row in pipeline.query("select distinct basis from evaluation.targeting_vs_truth")}
+    assert bases == {"linked", "truth_identities", "true_welfare"}
+
+
+def test_no_name_nik_or_address_reaches_metadata_or_logs(pipeline: Pipeline):
+    result = pipeline.result
+    texts = [str(value.value) for event in result.get_asset_materialization_events()
+             for value in event.materialization.metadata.values()]
+    texts += [str(value.value) for e in result.get_asset_check_evaluations() for value in e.metadata.values()]
+    texts += [event.message or "" for event in result.all_events]
+    text = "\n".join(texts)
+    names = [row[0] for row in pipeline.query(
+        "select distinct full_name from intermediate.int_marts_persons where length(full_name) > 8")]
+    niks = [row[0] for row in pipeline.query("select distinct nik from intermediate.int_marts_persons "
+                                             "where nik is not null")]
+    addresses = [row[0] for row in pipeline.query(
+        "select distinct address from intermediate.int_marts_families where length(address) > 12")]
+    assert names and niks and addresses
+    assert not [value for value in names + niks + addresses if value in text]
+
+
+def test_the_exports_hold_one_regency_each_with_the_allowed_columns(pipeline: Pipeline):
+    folder = pipeline.exports / EXPORT_FOLDER
+    files = sorted(folder.glob("*/*.csv"))
+    (event,) = [e for e in pipeline.result.get_asset_materialization_events() if e.asset_key == EXPORTS_KEY]
+    assert len(files) == event.materialization.metadata["files"].value > 0
+    total = 0
+    with duckdb.connect() as con:
+        for path in files:
+            columns = [d[0] for d in con.execute(f"select * from read_csv('{path}', all_varchar = true) limit 0"
+                                                 ).description]
+            assert tuple(columns) == export.allowed_columns()
+            regencies = con.execute(f"select distinct regency_code from read_csv('{path}', all_varchar = true)"
+                                    ).fetchall()
+            assert regencies in ([(path.stem,)], [])
+            total += con.execute(f"select count(*) from read_csv('{path}')").fetchone()[0]
+    assert total == pipeline.scalar("select count(*) from marts.targeting_list")
+
+
+def test_a_reconciliation_check_fails_when_a_mart_does_not_add_up(pipeline: Pipeline, tmp_path: Path):
+    copy = pipeline.copy_warehouse(tmp_path / "wh")
+    with duckdb.connect(str(copy)) as con:
+        # One regency gains an eligible person its province total does not have, and breaks eligible = correct +
+        # exclusion; one budget row loses a rupiah of its net reallocation.
+        con.execute("""
+            update marts.targeting_errors set eligible = eligible + 1
+            where (program, component, region_level, region_code) = (
+                select (program, component, region_level, region_code) from marts.targeting_errors
+                where program = 'pbi_jk' and component = 'all' and region_level = 'regency'
+                order by region_code limit 1)
+        """)
+        con.execute("""
+            update marts.budget_reallocation set net_reallocation_idr = net_reallocation_idr - 1
+            where program = 'bpnt' and region_level = 'province'
+        """)
+    _, checks = graph_definitions()
+    result = materialise(copy, pipeline.truth.parent / "landing", pipeline.truth, tmp_path / "exports",
+                         selection=dg.AssetSelection.checks(*[c for c in checks if any(
+                             key.name == "reconciles" for key in c.check_keys)]))
+    evaluations = {e.asset_key.path[-1]: e for e in result.get_asset_check_evaluations()}
+    assert not evaluations["targeting_errors"].passed and not evaluations["budget_reallocation"].passed
+    assert evaluations["registry_coverage"].passed and evaluations["spm_indicators"].passed
+    with duckdb.connect(str(copy), read_only=True) as con:
+        targeting = reconcile.targeting_errors(con)
+        budget = reconcile.budget_reallocation(con)
+    broken = {name for name, count in targeting.breaking_rows.items() if count}
+    # The regency row no longer adds up, nor its rate, nor its districts, nor the province.
+    assert broken == {"eligible_is_correct_plus_exclusion (reference_ranking)", "rates_are_errors_over_their_base",
+                      "regencies_sum_to_the_province", "districts_sum_to_their_regency"}
+    assert evaluations["targeting_errors"].metadata["identities_broken"].value == len(broken)
+    assert {name for name, count in budget.breaking_rows.items() if count} == {
+        "net_is_savings_minus_cost_of_exclusion", "financing_parts_sum_to_the_whole", "regencies_sum_to_the_province"}
+
+
+def test_without_ground_truth_the_evaluation_says_so(pipeline: Pipeline, tmp_path: Path):
+    copy = pipeline.copy_warehouse(tmp_path / "wh")
+    assets, _ = graph_definitions()
+    evaluation = [a for a in assets if EVALUATION_KEY in a.keys]
+    result = materialise(copy, pipeline.truth.parent / "landing", tmp_path / "no_truth", tmp_path / "exports",
+                         selection=dg.AssetSelection.assets(*evaluation))
+    assert result.success
+    (event,) = result.get_asset_materialization_events()
+    assert event.materialization.metadata["ground_truth"].value == "none"
+    with duckdb.connect(str(copy), read_only=True) as con:
+        assert not con.execute("select count(*) from information_schema.tables where table_schema = 'evaluation' "
+                               "and table_name = 'targeting_vs_truth'").fetchone()[0]

@@ -1,0 +1,108 @@
+"""The whole Dagster graph (sources -> dbt harmonisation -> linkage -> dbt marts -> checks -> exports and
+evaluation) materialised once per test session on the session's generated province, with real resources, for the
+marts tests in tests/marts/ and tests/defs/test_marts.py."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+# A fixed test key (never the demo's): tests check pseudonyms against Python's hmac with it.
+PSEUDONYM_KEY = "sepakat-test-pseudonym-key-0001"
+MIN_CELL_COUNT = 10
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    warehouse: Path
+    truth: Path
+    exports: Path
+    result: dg.ExecuteInProcessResult
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+    def scalar(self, sql: str, params: list | None = None):
+        return self.query(sql, params)[0][0]
+
+    def copy_warehouse(self, folder: Path) -> Path:
+        """A private copy (same file name: dbt bakes the stem in) for tests that change data."""
+        folder.mkdir(parents=True, exist_ok=True)
+        copy = folder / "warehouse.duckdb"
+        shutil.copyfile(self.warehouse, copy)
+        return copy
+
+
+def graph_definitions() -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefinition]]:
+    """Every executable asset and every asset check of the code location, before its resources are bound (the
+    tests bind their own)."""
+    from sepakat_dagster.definitions import defs
+
+    definitions = defs()
+    assets = [a for a in definitions.assets or [] if isinstance(a, dg.AssetsDefinition) and a.is_executable]
+    checks = [c for c in definitions.asset_checks or [] if isinstance(c, dg.AssetChecksDefinition)]
+    return assets, checks
+
+
+def graph_resources(warehouse: Path, landing: Path, truth: Path | None, exports: Path) -> dict:
+    from dagster_dbt import DbtCliResource
+
+    from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE, sepakat_dbt_project
+    from sepakat_dagster.defs.linkage.resources import PersonModel, TruthDirectory
+    from sepakat_dagster.defs.marts.resources import ExportDirectory
+    from tests.conftest import pipeline_resources
+
+    return {
+        **pipeline_resources(warehouse, landing),
+        "dbt": DbtCliResource(project_dir=sepakat_dbt_project(), dbt_executable=str(DBT_EXECUTABLE)),
+        "person_model": PersonModel(),
+        "truth": TruthDirectory(path=str(truth)) if truth else TruthDirectory(),
+        "exports": ExportDirectory(path=str(exports)),
+    }
+
+
+@contextlib.contextmanager
+def environment(**values: str) -> Iterator[None]:
+    """Environment variables set for the duration (dbt's subprocess reads them), then restored."""
+    previous = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def materialise(warehouse: Path, landing: Path, truth: Path | None, exports: Path,
+                selection=None) -> dg.ExecuteInProcessResult:
+    # dbt reads the warehouse path and the pseudonym key from its environment; the quality report (an asset of
+    # the graph too) writes beside the test warehouse, not into the repository's data/.
+    assets, checks = graph_definitions()
+    with environment(SEPAKAT_WAREHOUSE=str(warehouse), SEPAKAT_PSEUDONYM_KEY=PSEUDONYM_KEY,
+                     SEPAKAT_REPORTS=str(warehouse.parent / "reports")):
+        return dg.materialize([*assets, *checks], selection=selection,
+                              resources=graph_resources(warehouse, landing, truth, exports), raise_on_error=False)
+
+
+_BUILT: dict[Path, Pipeline] = {}
+
+
+def materialised_pipeline(demo_dir: Path, tmp_path_factory) -> Pipeline:
+    """The session's province through the whole graph, once per session (cached: tests only read it)."""
+    if demo_dir not in _BUILT:
+        folder = tmp_path_factory.mktemp("marts_pipeline")
+        warehouse = folder / "warehouse.duckdb"
+        result = materialise(warehouse, demo_dir / "landing", demo_dir / "truth", folder / "exports")
+        _BUILT[demo_dir] = Pipeline(warehouse, demo_dir / "truth", folder / "exports", result)
+    return _BUILT[demo_dir]
