@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from sepakat_dagster import paths
+from sepakat_dagster.marts.cli import add_export_command
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -175,6 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--warehouse", type=Path, default=paths.warehouse_path())
     report.add_argument("--out", type=Path, default=paths.DEFAULT_DATA_DIR / "reports")
     report.set_defaults(handler=_report)
+
+    add_export_command(commands)
 
     summary = commands.add_parser("summary", help="print what the warehouse holds")
     summary.add_argument("--warehouse", type=Path, default=paths.warehouse_path())

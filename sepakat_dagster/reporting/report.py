@@ -160,7 +160,7 @@ def _linkage_section(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def _mart_section(con: duckdb.DuckDBPyConnection, table: str, title: str, limit: int = 40) -> str:
-    """A published mart as it is (marts hold no personal data, except targeting_list, never shown here)."""
+    """A published mart as it is; targeting_list (by name) and unsuppressed marts are never shown here."""
     relation = con.execute(f"select * from marts.{table} limit {limit}")
     headers = [d[0] for d in relation.description]
     rows = relation.fetchall()
@@ -180,11 +180,12 @@ def _lineage_section(lineage: Sequence[Lineage]) -> str:
     return "<h2>Lineage</h2><p>Every published table, what it is built from and the checks on that path.</p>" + items
 
 
+# Only tables fit to publish: small counts suppressed, aggregates in rupiah, no person rows.
 MART_SECTIONS = (
-    ("targeting_errors", "Targeting errors by program and regency"),
-    ("budget_reallocation", "Budget reallocation"),
-    ("spm_indicators", "Minimum Service Standard (SPM) achievement"),
-    ("registry_coverage", "Registry coverage"),
+    ("budget_reallocation", "Budget reallocation by program and regency"),
+    ("spm_indicators_published", "Minimum Service Standard (SPM) achievement (small cells suppressed)"),
+    ("rad_pd_disability_by_sex", "Disability by sex, for the RAD PD plan"),
+    ("hazard_households_by_decile", "Households in hazard zones by decile"),
 )
 
 STYLE = """

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import duckdb
 
+from sepakat_dagster.reporting import marts_summary
+
 
 def _sources_section(con: duckdb.DuckDBPyConnection) -> str:
     rows = con.execute("""
@@ -60,4 +62,7 @@ def render_summary(warehouse: Path) -> str:
             sections.append(_sources_section(con))
         if _has_table(con, "linkage", "evaluation"):
             sections.append(_linkage_section(con))
+        marts = marts_summary.render(con)
+        if marts:
+            sections.append(marts)
     return "\n\n".join(sections)

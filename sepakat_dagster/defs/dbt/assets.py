@@ -40,6 +40,7 @@ MARTS = "path:models/marts"
 
 @dbt_assets(
     manifest=sepakat_dbt_project().manifest_path,
+    project=sepakat_dbt_project(),  # path: selectors resolve against the project, not the working directory
     dagster_dbt_translator=translator,
     exclude=MARTS,
     name="sepakat_dbt_harmonisation",
@@ -52,6 +53,7 @@ def sepakat_dbt_harmonisation(context: dg.AssetExecutionContext, dbt: DbtCliReso
 
 @dbt_assets(
     manifest=sepakat_dbt_project().manifest_path,
+    project=sepakat_dbt_project(),
     dagster_dbt_translator=translator,
     select=MARTS,
     name="sepakat_dbt_marts",
