@@ -50,6 +50,14 @@ def _count(con: duckdb.DuckDBPyConnection, violations_sql: str) -> tuple[int, st
     return count, ", ".join(str(value) for value in rows[0]) if rows else ""
 
 
+def _reconcile(con: duckdb.DuckDBPyConnection, table: str, checks: dict[str, str]) -> Reconciliation:
+    """Run every identity's violation query on `table`'s result."""
+    result = Reconciliation(table)
+    for name, sql in checks.items():
+        result.breaking_rows[name], result.examples[name] = _count(con, sql)
+    return result
+
+
 def _hierarchy_sql(table: str, keys: tuple[str, ...], measures: tuple[str, ...], child: str, parent: str,
                    parent_code: str) -> str:
     """Parent rows whose measures differ from the sum of their children's (rows missing on either side count)."""
@@ -76,7 +84,6 @@ def _hierarchy_sql(table: str, keys: tuple[str, ...], measures: tuple[str, ...],
 
 
 def targeting_errors(con: duckdb.DuckDBPyConnection) -> Reconciliation:
-    result = Reconciliation("marts.targeting_errors")
     checks = {}
     for prefix in RANKING_PREFIXES:
         name = prefix.removesuffix("_") or "reference_ranking"
@@ -100,13 +107,10 @@ def targeting_errors(con: duckdb.DuckDBPyConnection) -> Reconciliation:
         "marts.targeting_errors", keys, TARGETING_COUNTS, "regency", "province", "province_code")
     checks["districts_sum_to_their_regency"] = _hierarchy_sql(
         "marts.targeting_errors", keys, TARGETING_COUNTS, "district", "regency", "regency_code")
-    for name, sql in checks.items():
-        result.breaking_rows[name], result.examples[name] = _count(con, sql)
-    return result
+    return _reconcile(con, "marts.targeting_errors", checks)
 
 
 def budget_reallocation(con: duckdb.DuckDBPyConnection) -> Reconciliation:
-    result = Reconciliation("marts.budget_reallocation")
     checks = {
         "net_is_savings_minus_cost_of_exclusion": """
             select program, region_level, region_code from marts.budget_reallocation
@@ -126,13 +130,10 @@ def budget_reallocation(con: duckdb.DuckDBPyConnection) -> Reconciliation:
         "regencies_sum_to_the_province": _hierarchy_sql(
             "marts.budget_reallocation", ("program",), BUDGET_AMOUNTS, "regency", "province", "province_code"),
     }
-    for name, sql in checks.items():
-        result.breaking_rows[name], result.examples[name] = _count(con, sql)
-    return result
+    return _reconcile(con, "marts.budget_reallocation", checks)
 
 
 def registry_coverage(con: duckdb.DuckDBPyConnection) -> Reconciliation:
-    result = Reconciliation("marts.registry_coverage")
     checks = {
         "linked_is_three_plus_two_plus_one": """
             select region_level, region_code from marts.registry_coverage
@@ -151,13 +152,10 @@ def registry_coverage(con: duckdb.DuckDBPyConnection) -> Reconciliation:
         "regencies_sum_to_the_province": _hierarchy_sql(
             "marts.registry_coverage", (), COVERAGE_COUNTS, "regency", "province", "province_code"),
     }
-    for name, sql in checks.items():
-        result.breaking_rows[name], result.examples[name] = _count(con, sql)
-    return result
+    return _reconcile(con, "marts.registry_coverage", checks)
 
 
 def spm_indicators(con: duckdb.DuckDBPyConnection) -> Reconciliation:
-    result = Reconciliation("marts.spm_indicators")
     keys = ("indicator_code", "disaggregation", "disaggregation_value")
     checks = {
         "numerator_within_denominator": """
@@ -188,13 +186,10 @@ def spm_indicators(con: duckdb.DuckDBPyConnection) -> Reconciliation:
         "districts_sum_to_their_regency": _hierarchy_sql(
             "marts.spm_indicators", keys, ("numerator", "denominator"), "district", "regency", "regency_code"),
     }
-    for name, sql in checks.items():
-        result.breaking_rows[name], result.examples[name] = _count(con, sql)
-    return result
+    return _reconcile(con, "marts.spm_indicators", checks)
 
 
 def person_registry_presence(con: duckdb.DuckDBPyConnection) -> Reconciliation:
-    result = Reconciliation("marts.person_registry_presence")
     checks = {
         "every_linked_person_once": """
             select 'persons' as what, (select count(*) from marts.person_registry_presence) as presence,
@@ -204,13 +199,10 @@ def person_registry_presence(con: duckdb.DuckDBPyConnection) -> Reconciliation:
             select region_code from (select regency_code as region_code, * from marts.person_registry_presence)
             where registries_listing <> cast(in_regsosek as int) + cast(in_dtks as int) + cast(in_p3ke as int)""",
     }
-    for name, sql in checks.items():
-        result.breaking_rows[name], result.examples[name] = _count(con, sql)
-    return result
+    return _reconcile(con, "marts.person_registry_presence", checks)
 
 
 def targeting_list(con: duckdb.DuckDBPyConnection) -> Reconciliation:
-    result = Reconciliation("marts.targeting_list")
     checks = {
         "one_row_per_eligible_unit": """
             with listed as (
@@ -236,9 +228,7 @@ def targeting_list(con: duckdb.DuckDBPyConnection) -> Reconciliation:
             join (select program, sum(families) as families from eligible group by all) as e on l.program = e.program
             where l.families <> e.families""",
     }
-    for name, sql in checks.items():
-        result.breaking_rows[name], result.examples[name] = _count(con, sql)
-    return result
+    return _reconcile(con, "marts.targeting_list", checks)
 
 
 RECONCILIATIONS = {
