@@ -18,3 +18,8 @@ def warehouse_path() -> Path:
 
 def landing_dir() -> Path:
     return Path(os.environ.get("SEPAKAT_LANDING", DEFAULT_DATA_DIR / "demo" / "landing"))
+
+
+def reports_dir() -> Path:
+    """Quality reports and great-expectations Data Docs, side by side."""
+    return Path(os.environ.get("SEPAKAT_REPORTS", DEFAULT_DATA_DIR / "reports"))

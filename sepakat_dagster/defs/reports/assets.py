@@ -1,22 +1,17 @@
 """The quality and lineage report, written at the end of every refresh (group `reports`)."""
 
-import os
 from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from sepakat_dagster.defs.dbt.assets import sepakat_dbt_marts
-from sepakat_dagster.paths import DEFAULT_DATA_DIR
+from sepakat_dagster.paths import reports_dir
 from sepakat_dagster.reporting.evidence import collect_gates, collect_lineage
 from sepakat_dagster.reporting.report import write_report
 
 LINKAGE_EVALUATION = dg.AssetKey(["linkage", "evaluation"])
 PUBLISHED = [*sepakat_dbt_marts.keys, LINKAGE_EVALUATION]
-
-
-def reports_dir() -> Path:
-    return Path(os.environ.get("SEPAKAT_REPORTS", DEFAULT_DATA_DIR / "reports"))
 
 
 @dg.asset(

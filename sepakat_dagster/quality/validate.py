@@ -1,0 +1,152 @@
+"""Run one gate: its suite against its table in the warehouse, with results and Data Docs kept on disk.
+
+Results carry counts, shares and aggregates only: the run asks great-expectations for no unexpected values at
+all (`partial_unexpected_count: 0`), and `gates.py` allows only count-type expectations on personal columns. The
+Data Docs site accumulates every run's results, so a forum can page back through earlier nights.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sepakat_dagster.quality.gates import Gate, GateDefinitionError
+
+RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 0}
+DATA_DOCS_SITE = "sepakat_quality"
+
+
+@dataclass(frozen=True)
+class ExpectationOutcome:
+    expectation: str
+    column: str | None
+    severity: str
+    success: bool
+    observed: str
+
+
+@dataclass(frozen=True)
+class GateOutcome:
+    suite_name: str
+    outcomes: tuple[ExpectationOutcome, ...]
+    docs_index: Path
+
+    @property
+    def failed(self) -> tuple[ExpectationOutcome, ...]:
+        return tuple(o for o in self.outcomes if not o.success)
+
+    @property
+    def critical_failures(self) -> tuple[ExpectationOutcome, ...]:
+        return tuple(o for o in self.failed if o.severity == "critical")
+
+    @property
+    def success(self) -> bool:
+        return not self.critical_failures
+
+
+def _observed(gate: Gate, column: str | None, result: dict, exception: dict | None) -> str:
+    """One short line a forum can read; for a personal column only counts and shares."""
+    if exception and exception.get("raised_exception"):
+        message = (exception.get("exception_message") or "error").splitlines()[0]
+        return f"could not be evaluated: {message[:160]}"
+    if "unexpected_count" in result:
+        share = result.get("unexpected_percent") or 0.0
+        text = f"{result['unexpected_count']:,} of {result.get('element_count', 0):,} rows unexpected ({share:.2f}%)"
+        if result.get("missing_count"):
+            text += f", {result['missing_count']:,} missing"
+        return text
+    observed = result.get("observed_value")
+    if gate.is_personal(column) and not isinstance(observed, int | float):
+        return "observed value withheld (personal column)"
+    return str(observed)[:160]
+
+
+def data_docs_dir(quality_dir: Path) -> Path:
+    return quality_dir / "data_docs"
+
+
+def _context(quality_dir: Path):
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        FilesystemStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    config = DataContextConfig(
+        store_backend_defaults=FilesystemStoreBackendDefaults(root_directory=str(quality_dir / "gx_stores")),
+        data_docs_sites={
+            DATA_DOCS_SITE: {
+                "class_name": "SiteBuilder",
+                "show_how_to_buttons": False,
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                                  "base_directory": str(data_docs_dir(quality_dir))},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            }
+        },
+        progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
+        analytics_enabled=False,
+    )
+    return gx.get_context(mode="ephemeral", project_config=config)
+
+
+def build_suite(gate: Gate):
+    """The great-expectations suite; an expectation it cannot build is an error, not a log line."""
+    import great_expectations as gx
+
+    suite = gx.ExpectationSuite(**{k: v for k, v in gate.suite.items() if k in ("name", "expectations", "meta")})
+    built = {e.expectation_type for e in suite.expectations}
+    unknown = sorted({e["type"] for e in gate.suite["expectations"]} - built)
+    if len(suite.expectations) != gate.expectation_count:
+        raise GateDefinitionError(f"{gate.path.name}: great-expectations cannot build {', '.join(unknown)}")
+    return suite
+
+
+def run_gate(gate: Gate, database: Path, parameters: dict, quality_dir: Path, run_name: str) -> GateOutcome:
+    """Validate `gate.table` in `database`; the connection is closed again before this returns."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    from sepakat_dagster.quality import gx_duckdb  # noqa: F401 -- registers the sepakat_duckdb datasource type
+
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    context = _context(quality_dir)
+    datasource = context.data_sources.add_sepakat_duckdb(
+        name="warehouse", connection_string=f"duckdb:///{database}"
+    )
+    # A query asset: the table asset ignores schema_name on DuckDB.
+    asset = datasource.add_query_asset(name=gate.suite_name, query=f"select * from {gate.table}")
+    batch = asset.add_batch_definition_whole_table("whole_table")
+    suite = context.suites.add_or_update(build_suite(gate))
+    validation = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=gate.suite_name, data=batch, suite=suite)
+    )
+    checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
+        name=gate.suite_name,
+        validation_definitions=[validation],
+        actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[DATA_DOCS_SITE])],
+        result_format=RESULT_FORMAT,
+    ))
+    try:
+        result = checkpoint.run(
+            expectation_parameters=parameters, run_id=RunIdentifier(run_name=run_name)
+        )
+    finally:
+        datasource.get_execution_engine().engine.dispose()
+        datasource.get_engine().dispose()
+    outcomes = []
+    for suite_result in result.run_results.values():
+        for r in suite_result.results:
+            config = r.expectation_config
+            column = config.kwargs.get("column")
+            outcomes.append(ExpectationOutcome(
+                expectation=config.type,
+                column=column,
+                severity=str(getattr(config, "severity", "critical") or "critical").split(".")[-1].lower(),
+                success=bool(r.success),
+                observed=_observed(gate, column, r.result or {}, r.exception_info),
+            ))
+    return GateOutcome(gate.suite_name, tuple(outcomes), data_docs_dir(quality_dir) / "index.html")

@@ -1,0 +1,86 @@
+"""The great-expectations gates inside the Dagster graph: one blocking check per suite on the asset it names,
+every gate passes on the generated province, and a deliberately bad batch stops the run at its gate: the failing
+expectation is reported and no mart changes."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from sepakat_dagster.defs.quality.checks import CHECK_NAME
+from sepakat_dagster.quality.gates import load_gates
+from tests.marts.helpers import Pipeline, materialise, materialised_pipeline
+
+MARTS = ("person_registry_presence", "targeting_list", "targeting_errors", "registry_coverage", "spm_indicators",
+         "spm_indicators_published", "budget_reallocation")
+
+
+@pytest.fixture(scope="module")
+def pipeline(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    return materialised_pipeline(demo_dir, tmp_path_factory)
+
+
+def _fingerprints(warehouse: Path) -> dict[str, tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {name: con.execute(f"select count(*), bit_xor(hash(t)) from marts.{name} t").fetchone()
+                for name in MARTS}
+
+
+def test_each_suite_is_a_blocking_check_on_its_asset():
+    from sepakat_dagster.definitions import defs
+
+    graph = defs().get_repository_def().asset_graph
+    for gate in load_gates():
+        key = dg.AssetCheckKey(dg.AssetKey(list(gate.asset_key)), CHECK_NAME)
+        assert key in graph.asset_check_keys, gate.suite_name
+        assert graph.get_check_spec(key).blocking
+
+
+def test_every_gate_passes_on_the_province_and_data_docs_hold_no_person(pipeline: Pipeline):
+    gates = {e.asset_key: e for e in pipeline.result.get_asset_check_evaluations() if e.check_name == CHECK_NAME}
+    assert set(gates) == {dg.AssetKey(list(gate.asset_key)) for gate in load_gates()}
+    failed = {key.to_user_string(): e.description for key, e in gates.items()
+              if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR}
+    assert not failed
+    docs = pipeline.warehouse.parent / "reports" / "data_docs"
+    assert (docs / "index.html").exists()
+    written = "".join(p.read_text(errors="ignore") for p in docs.rglob("*.html"))
+    niks = [row[0] for row in pipeline.query("select nik from intermediate.int_persons where nik is not null")]
+    names = [row[0] for row in pipeline.query(
+        "select full_name from intermediate.int_persons where length(full_name) > 8 limit 2000")]
+    assert niks and names
+    assert not [value for value in niks + names if value in written]
+
+
+def test_a_bad_batch_stops_at_its_gate_and_no_mart_changes(pipeline: Pipeline, tmp_path: Path):
+    warehouse = pipeline.copy_warehouse(tmp_path / "wh")
+    landing = tmp_path / "landing"
+    shutil.copytree(pipeline.truth.parent / "landing", landing)
+    # Every household put in decile 1: each value is a valid decile, so the loader accepts the file; only the
+    # distribution expectation can tell that the delivery is broken.
+    (households,) = (landing / "regsosek").glob("regsosek_keluarga_*.csv")
+    with households.open(newline="", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    with households.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({**row, "desil": "1"} for row in rows)
+    before = _fingerprints(warehouse)
+
+    result = materialise(warehouse, landing, pipeline.truth, tmp_path / "exports")
+
+    assert not result.success
+    gate = next(e for e in result.get_asset_check_evaluations()
+                if e.asset_key == dg.AssetKey(["raw", "regsosek_keluarga"]) and e.check_name == CHECK_NAME)
+    assert not gate.passed and gate.severity == dg.AssetCheckSeverity.ERROR
+    assert "expect_column_kl_divergence_to_be_less_than(desil)" in gate.description
+    assert "expect_column_kl_divergence_to_be_less_than" in gate.metadata["failed_expectations"].value
+    materialised = {event.asset_key for event in result.get_asset_materialization_events()}
+    assert dg.AssetKey(["raw", "regsosek_keluarga"]) in materialised
+    assert not [key for key in materialised if key.path[0] in ("staging", "intermediate", "linkage", "marts")]
+    assert _fingerprints(warehouse) == before
