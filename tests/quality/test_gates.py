@@ -58,7 +58,8 @@ def test_a_gate_reports_counts_not_people_and_releases_the_file(tmp_path: Path):
     with duckdb.connect(str(database)) as con:
         con.execute("create schema raw")
         con.execute("create table raw.persons (nik varchar, desil integer)")
-        con.executemany("insert into raw.persons values (?, ?)", [(n, d) for n, d in zip(NIKS, [1, 2, 3, 11, 4], strict=True)])
+        rows = list(zip(NIKS, [1, 2, 3, 11, 4], strict=True))
+        con.executemany("insert into raw.persons values (?, ?)", rows)
     path = _suite(tmp_path, "persons", [
         {"type": "expect_table_row_count_to_equal", "kwargs": {"value": {"$PARAMETER": "rows"}}},
         {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "nik"}},
