@@ -135,6 +135,7 @@ def _report(args: argparse.Namespace) -> int:
 
     from sepakat_dagster.definitions import defs
     from sepakat_dagster.defs.reports.assets import PUBLISHED
+    from sepakat_dagster.quality.gates import stage_by_asset
     from sepakat_dagster.reporting.evidence import collect_gates, collect_lineage
     from sepakat_dagster.reporting.report import write_report
 
@@ -142,7 +143,7 @@ def _report(args: argparse.Namespace) -> int:
     with dg.DagsterInstance.get() as instance:
         gates = collect_gates(instance, graph)
     lineage = collect_lineage(graph, [key for key in PUBLISHED if graph.has(key)])
-    path = write_report(args.warehouse, args.out, gates, lineage)
+    path = write_report(args.warehouse, args.out, gates, lineage, suite_stages=stage_by_asset())
     print(f"Report written to {path} (and {args.out / 'latest.html'})")
     return 0
 

@@ -126,3 +126,8 @@ def load_gates(directory: Path = EXPECTATIONS_DIR) -> tuple[Gate, ...]:
             raise GateDefinitionError(f"{gate.path.name} and {seen[gate.asset_key]} gate the same asset")
         seen[gate.asset_key] = gate.path.name
     return gates
+
+
+def stage_by_asset() -> dict[str, str]:
+    """'schema/table' -> stage, for reports that group the gates by stage."""
+    return {"/".join(gate.asset_key): gate.stage for gate in load_gates()}

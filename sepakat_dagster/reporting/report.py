@@ -75,20 +75,24 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[object]], numeric_fro
 
 
 def bar_chart(bars: Sequence[tuple[str, float]], unit: str = "", width: int = 640) -> str:
-    """Horizontal bars as inline SVG; the label column is sized to the longest label."""
+    """Horizontal bars as inline SVG from a zero line (negative values to its left); labels sized to fit."""
     if not bars:
         return ""
     label_width = min(260, 7 * max(len(label) for label, _ in bars) + 12)
-    top = max(value for _, value in bars) or 1
+    low, high = min(0.0, *(v for _, v in bars)), max(0.0, *(v for _, v in bars))
+    span = (high - low) or 1.0
     row_height, plot = 22, width - label_width - 90
+    zero = label_width + plot * -low / span
     parts = [f"<svg class='chart' width='{width}' height='{row_height * len(bars) + 6}' role='img'>"]
     for i, (label, value) in enumerate(bars):
         y = i * row_height + 3
-        length = max(1.0, plot * value / top)
+        length = max(1.0, plot * abs(value) / span)
+        x = zero if value >= 0 else zero - length
+        negative = " class='neg'" if value < 0 else ""
         parts.append(
             f"<text x='{label_width - 6}' y='{y + 15}' text-anchor='end'>{_esc(label)}</text>"
-            f"<rect x='{label_width}' y='{y + 3}' width='{length:.1f}' height='{row_height - 8}'></rect>"
-            f"<text x='{label_width + length + 5:.1f}' y='{y + 15}'>{value:,.4g}{_esc(unit)}</text>"
+            f"<rect x='{x:.1f}' y='{y + 3}' width='{length:.1f}' height='{row_height - 8}'{negative}></rect>"
+            f"<text x='{zero + (length if value >= 0 else 0) + 5:.1f}' y='{y + 15}'>{value:,.4g}{_esc(unit)}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -159,6 +163,64 @@ def _linkage_section(con: duckdb.DuckDBPyConnection) -> str:
     )
 
 
+def _targeting_section(con: duckdb.DuckDBPyConnection) -> str:
+    rows = con.execute("""
+        select program_label, region_name, eligible, recipients, inclusion_errors,
+            100 * inclusion_error_rate, exclusion_errors, 100 * exclusion_error_rate
+        from marts.targeting_errors
+        where component = 'all' and region_level = 'regency'
+        order by program_label, region_name
+    """).fetchall()
+    charts = ""
+    for program in sorted({r[0] for r in rows}):
+        bars = [(r[1], r[7]) for r in rows if r[0] == program and r[7] is not None]
+        charts += f"<h3>{_esc(program)}: exclusion errors, % of eligible</h3>" + bar_chart(bars, " %")
+    return (
+        "<h2>Targeting errors by regency</h2><p>Against the reference ranking (Regsosek deciles): inclusion errors "
+        "are recipients who are not eligible, exclusion errors eligible people or families who receive nothing. "
+        "Rates are shares of recipients and of the eligible.</p>"
+        + _table(["programme", "regency", "eligible", "recipients", "inclusion errors", "inclusion %",
+                  "exclusion errors", "exclusion %"], rows, numeric_from=2)
+        + charts
+    )
+
+
+def _budget_chart(con: duckdb.DuckDBPyConnection) -> str:
+    bars = con.execute("""
+        select region_name, sum(net_reallocation_idr) / 1e6
+        from marts.budget_reallocation where region_level = 'regency'
+        group by region_name order by 2
+    """).fetchall()
+    return ("<h3>Net reallocation per regency, all programmes (Rp million a year; negative: more money needed to "
+            "close exclusion errors than inclusion errors free)</h3>" + bar_chart(bars, " m"))
+
+
+def _spm_chart(con: duckdb.DuckDBPyConnection) -> str:
+    bars = con.execute("""
+        select indicator_code || ' ' || left(indicator, 48), achievement_pct
+        from marts.spm_indicators_published
+        where region_level = 'province' and disaggregation = 'total' and not suppressed
+        qualify row_number() over (partition by indicator_code order by denominator desc) = 1
+        order by indicator_code
+    """).fetchall()
+    return "<h3>Province achievement per SPM indicator (%)</h3>" + bar_chart(bars, " %")
+
+
+def _expectations_section(gates: Sequence[Gate], stages: dict[str, str], docs: str | None) -> str:
+    suites = [g for g in gates if g.check == "expectations"]
+    order = {stage: i for i, stage in enumerate(("raw", "staging", "harmonised", "linkage", "marts"))}
+    suites.sort(key=lambda g: (order.get(stages.get(g.asset, ""), 9), g.asset))
+    link = (f"<p>Every expectation and its observed value: <a href='{_esc(docs)}'>great-expectations Data Docs"
+            "</a> (counts and shares only; no values from personal columns).</p>") if docs else ""
+    return (
+        "<h2>Expectation suites by stage</h2><p>One great-expectations suite per stage output "
+        "(<code>expectations/*.json</code>), run as a blocking check: a failed critical expectation stops every "
+        "later stage.</p>" + link
+        + _table(["stage", "asset", "result", "what failed"],
+                 [(stages.get(g.asset, ""), g.asset, g.status, g.detail) for g in suites], numeric_from=99)
+    )
+
+
 def _mart_section(con: duckdb.DuckDBPyConnection, table: str, title: str, limit: int = 40) -> str:
     """A published mart as it is; targeting_list (by name) and unsuppressed marts are never shown here."""
     relation = con.execute(f"select * from marts.{table} limit {limit}")
@@ -188,18 +250,22 @@ MART_SECTIONS = (
     ("hazard_households_by_decile", "Households in hazard zones by decile"),
 )
 
+CHARTS = {"budget_reallocation": _budget_chart, "spm_indicators_published": _spm_chart}
+
 STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#1d2733;padding:0 1em}
 h1{font-size:1.6em} h2{border-bottom:2px solid #d5dde6;padding-bottom:.2em;margin-top:2em}
 table{border-collapse:collapse;margin:.5em 0 1em;font-size:13px} td,th{border:1px solid #d5dde6;padding:3px 7px}
 th{background:#eef2f6;text-align:left} td.num{text-align:right;font-variant-numeric:tabular-nums}
-svg.chart rect{fill:#2f6f9f} svg.chart text{font-size:12px;fill:#1d2733} code{font-size:12px}
+svg.chart rect{fill:#2f6f9f} svg.chart rect.neg{fill:#b5533c} svg.chart text{font-size:12px;fill:#1d2733}
+code{font-size:12px}
 .meta{color:#5a6877}
 """
 
 
 def render_report(
-    warehouse: Path, gates: Sequence[Gate] = (), lineage: Sequence[Lineage] = (), run_id: str | None = None
+    warehouse: Path, gates: Sequence[Gate] = (), lineage: Sequence[Lineage] = (), run_id: str | None = None,
+    suite_stages: dict[str, str] | None = None, data_docs: str | None = None,
 ) -> str:
     sections = []
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -207,9 +273,14 @@ def render_report(
             sections.append(_sources_section(con))
         if gates:
             sections.append(_gates_section(gates))
+            sections.append(_expectations_section(gates, suite_stages or {}, data_docs))
         if _has_table(con, "linkage", "evaluation"):
             sections.append(_linkage_section(con))
-        sections += [_mart_section(con, t, title) for t, title in MART_SECTIONS if _has_table(con, "marts", t)]
+        if _has_table(con, "marts", "targeting_errors"):
+            sections.append(_targeting_section(con))
+        for table, title in MART_SECTIONS:
+            if _has_table(con, "marts", table):
+                sections.append(_mart_section(con, table, title) + CHARTS.get(table, lambda _: "")(con))
     if lineage:
         sections.append(_lineage_section(lineage))
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -226,11 +297,13 @@ def render_report(
 
 def write_report(
     warehouse: Path, out_dir: Path, gates: Sequence[Gate] = (), lineage: Sequence[Lineage] = (),
-    run_id: str | None = None,
+    run_id: str | None = None, suite_stages: dict[str, str] | None = None,
 ) -> Path:
-    """Write report-<run>.html and latest.html (same content) into `out_dir`; returns the run's file."""
+    """Write report-<run>.html and latest.html (same content) into `out_dir`, beside the great-expectations Data
+    Docs the gates built there; returns the run's file."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    document = render_report(warehouse, gates, lineage, run_id)
+    docs = "data_docs/index.html" if (out_dir / "data_docs" / "index.html").exists() else None
+    document = render_report(warehouse, gates, lineage, run_id, suite_stages, docs)
     path = out_dir / f"report-{(run_id or 'manual')[:8]}.html"
     path.write_text(document, encoding="utf-8")
     (out_dir / "latest.html").write_text(document, encoding="utf-8")

@@ -7,9 +7,11 @@ import dagster as dg
 
 from sepakat_dagster.definitions import defs
 from sepakat_dagster.defs.automation.sensors import alert_on_failed_refresh, new_deliveries
+from sepakat_dagster.defs.quality.checks import build_gate_check
 from sepakat_dagster.defs.resources import LandingDirectory
 from sepakat_dagster.defs.sources.assets import build_conservation_check, build_source_asset
 from sepakat_dagster.ingest.catalog import load_catalog
+from sepakat_dagster.quality.gates import load_gates
 from tests.conftest import pipeline_resources
 
 SOURCE_ASSETS = [build_source_asset(s) for s in load_catalog().values()]
@@ -53,6 +55,30 @@ def test_a_new_delivery_refreshes_its_source_and_downstream_only(demo_dir, wareh
         assert dg.AssetKey(["raw", "dtks_art"]) in selected
         assert not (RAW_KEYS - {dg.AssetKey(["raw", "dtks_art"])}) & selected
         assert request.tags["sepakat/sources"] == "dtks_art"
+
+
+def test_a_gate_that_failed_in_an_earlier_run_is_evaluated_again_before_its_dependents(
+        demo_dir, warehouse, tmp_path, monkeypatch):
+    monkeypatch.setenv("SEPAKAT_REPORTS", str(tmp_path / "reports"))
+    landing = tmp_path / "landing"
+    shutil.copytree(demo_dir / "landing", landing)
+    families = next(landing.glob("p3ke/P3KE_KELUARGA_*.txt"))
+    families.write_text(families.read_text().replace("Desil 4", "Desil 7"))  # P3KE lists deciles 1-4 only
+    raw_gates = [build_gate_check(g) for g in load_gates() if g.stage == "raw"]
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = dg.materialize([*SOURCE_ASSETS, *raw_gates], instance=instance, raise_on_error=False,
+                                resources=pipeline_resources(warehouse, landing))
+        failed = {e.asset_key for e in result.get_asset_check_evaluations() if not e.passed}
+        assert failed == {dg.AssetKey(["raw", "p3ke_keluarga"])}
+        _, cursor = evaluate_sensor(instance, landing)
+
+        old = next(landing.glob("dtks/DTKS_ART_*.csv"))
+        shutil.copy(old, old.with_name("DTKS_ART_202512.csv"))
+        request, _ = evaluate_sensor(instance, landing, cursor)
+    selected = set(request.asset_selection)
+    assert {dg.AssetKey(["raw", "dtks_art"]), dg.AssetKey(["raw", "p3ke_keluarga"])} <= selected
+    assert dg.AssetKey(["raw", "regsosek_individu"]) not in selected
+    assert request.tags["sepakat/failed_gates_rerun"] == "raw/p3ke_keluarga"
 
 
 def test_a_failed_refresh_leaves_an_alert_record_without_personal_data(demo_dir, warehouse, tmp_path, monkeypatch):

@@ -84,3 +84,16 @@ def test_a_bad_batch_stops_at_its_gate_and_no_mart_changes(pipeline: Pipeline, t
     assert dg.AssetKey(["raw", "regsosek_keluarga"]) in materialised
     assert not [key for key in materialised if key.path[0] in ("staging", "intermediate", "linkage", "marts")]
     assert _fingerprints(warehouse) == before
+
+
+def test_the_report_shows_every_suite_by_stage_and_links_the_data_docs(pipeline: Pipeline):
+    reports = pipeline.warehouse.parent / "reports"
+    document = (reports / "latest.html").read_text()
+    section = document.split("<h2>Expectation suites by stage</h2>")[1].split("<h2>")[0]
+    assert section.count("<tr>") == len(load_gates()) + 1  # a header and one row per suite
+    assert "href='data_docs/index.html'" in section and (reports / "data_docs" / "index.html").exists()
+    for heading in ("Targeting errors by regency", "Net reallocation per regency",
+                    "Province achievement per SPM indicator"):
+        assert heading in document
+    niks = [row[0] for row in pipeline.query("select nik from intermediate.int_persons where nik is not null")]
+    assert not [nik for nik in niks if nik in document]

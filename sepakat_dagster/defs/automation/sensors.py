@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
 from sepakat_dagster.defs.automation.jobs import refresh_job
 from sepakat_dagster.defs.resources import LandingDirectory
@@ -35,6 +36,22 @@ def _last_loaded_file(instance: dg.DagsterInstance, source: str) -> str | None:
     return value.value if value is not None else None
 
 
+def failed_gates_upstream(instance: dg.DagsterInstance, graph, keys: set[dg.AssetKey]) -> set[dg.AssetKey]:
+    """Assets upstream of `keys`, not among them, whose latest evaluation of a blocking check failed."""
+    upstream = dg.AssetSelection.assets(*keys).upstream().resolve(graph) - keys
+    check_keys = [key for key in graph.asset_check_keys
+                  if key.asset_key in upstream and graph.get_check_spec(key).blocking]
+    latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(check_keys)
+    failed = set()
+    for key, record in latest.items():
+        evaluation = record.event.dagster_event.event_specific_data if record.event and record.event.dagster_event \
+            else None
+        if record.status == AssetCheckExecutionRecordStatus.FAILED and getattr(
+                evaluation, "severity", dg.AssetCheckSeverity.ERROR) == dg.AssetCheckSeverity.ERROR:
+            failed.add(key.asset_key)
+    return failed
+
+
 @dg.sensor(
     job=refresh_job,
     minimum_interval_seconds=300,
@@ -53,13 +70,21 @@ def new_deliveries(context: dg.SensorEvaluationContext, landing: LandingDirector
     context.update_cursor(json.dumps(current, sort_keys=True))
     if not changed:
         return dg.SkipReason("no new deliveries")
-    selection = dg.AssetSelection.assets(*(dg.AssetKey(["raw", name]) for name in changed)).downstream()
-    keys = selection.resolve(context.repository_def.asset_graph)
+    graph = context.repository_def.asset_graph
+    changed_keys = {dg.AssetKey(["raw", name]) for name in changed}
+    keys = dg.AssetSelection.assets(*changed_keys).downstream().resolve(graph)
+    blocked = failed_gates_upstream(context.instance, graph, keys)
+    if blocked:
+        # Not rebuilt on data its gate rejected in an earlier run: the failed asset runs again, so its gate is
+        # evaluated again and, if it still fails, stops this run before anything downstream of it.
+        keys = dg.AssetSelection.assets(*changed_keys, *blocked).downstream().resolve(graph)
     run_key = hashlib.sha256("|".join(current[name] for name in changed).encode()).hexdigest()[:16]
     return dg.RunRequest(
         run_key=run_key,
         asset_selection=sorted(keys, key=lambda key: key.to_user_string()),
-        tags={"sepakat/trigger": "new_deliveries", "sepakat/sources": ",".join(changed)[:200]},
+        tags={"sepakat/trigger": "new_deliveries", "sepakat/sources": ",".join(changed)[:200],
+              **({"sepakat/failed_gates_rerun": ",".join(sorted(k.to_user_string() for k in blocked))[:200]}
+                 if blocked else {})},
     )
 
 

@@ -3,15 +3,26 @@
 from pathlib import Path
 
 import dagster as dg
+from dagster._check import CheckError
 from dagster_duckdb import DuckDBResource
 
 from sepakat_dagster.defs.dbt.assets import sepakat_dbt_marts
 from sepakat_dagster.paths import reports_dir
+from sepakat_dagster.quality.gates import stage_by_asset
 from sepakat_dagster.reporting.evidence import collect_gates, collect_lineage
 from sepakat_dagster.reporting.report import write_report
 
 LINKAGE_EVALUATION = dg.AssetKey(["linkage", "evaluation"])
 PUBLISHED = [*sepakat_dbt_marts.keys, LINKAGE_EVALUATION]
+
+
+def _whole_graph(context: dg.AssetExecutionContext):
+    """The code location's graph, so a run of a few assets still reports every gate's latest result; a job run
+    outside a code location (tests, `materialize`) has only its own graph."""
+    try:
+        return context.repository_def.asset_graph
+    except CheckError:  # "No repository definition was set on the step context"
+        return context.job_def.asset_layer.asset_graph
 
 
 @dg.asset(
@@ -24,11 +35,10 @@ PUBLISHED = [*sepakat_dbt_marts.keys, LINKAGE_EVALUATION]
 )
 def quality_report(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
     """Static HTML report for Satu Data forums: sources, quarantine, gates, linkage, marts and lineage."""
-    # The refresh job holds every asset and check, so nightly and demo runs report every gate and full lineage.
-    graph = context.job_def.asset_layer.asset_graph
+    graph = _whole_graph(context)
     gates = collect_gates(context.instance, graph)
     lineage = collect_lineage(graph, [key for key in PUBLISHED if graph.has(key)])
-    path = write_report(Path(warehouse.database), reports_dir(), gates, lineage, context.run_id)
+    path = write_report(Path(warehouse.database), reports_dir(), gates, lineage, context.run.run_id, stage_by_asset())
     failed = sum(g.status == "FAILED" for g in gates)
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(path)),
