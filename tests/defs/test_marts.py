@@ -61,6 +61,15 @@ def test_the_whole_graph_materialises_and_the_marts_reconcile(pipeline: Pipeline
     assert marts_checks and all(e.passed for e in marts_checks)
 
 
+def test_every_dbt_model_reports_its_row_count(pipeline: Pipeline):
+    counts = {e.asset_key: e.materialization.metadata.get("dagster/row_count")
+              for e in pipeline.result.get_asset_materialization_events()
+              if e.asset_key.path[0] in ("staging", "intermediate", "marts", "reference")}
+    assert len(counts) > 40 and not [key for key, count in counts.items() if count is None]
+    targeting = dg.AssetKey(["marts", "targeting_list"])
+    assert counts[targeting].value == pipeline.scalar("select count(*) from marts.targeting_list") > 0
+
+
 def test_linked_error_rates_are_within_tolerance_of_the_truth(pipeline: Pipeline):
     (event,) = [e for e in pipeline.result.get_asset_materialization_events() if e.asset_key == EVALUATION_KEY]
     metadata = event.materialization.metadata

@@ -24,6 +24,7 @@ import yaml
 from sepakat_dagster.paths import REPO_ROOT
 
 PSEUDONYM_KEY = "sepakat-test-pseudonym-key-0001"
+VENV_BIN = Path(sys.executable).parent
 LOAD_TIMEOUT_S = 240
 RUN_TIMEOUT_S = 720
 STOP_TIMEOUT_S = 20
@@ -107,8 +108,10 @@ def write_instance(home: Path) -> None:
 
 
 def pipeline_environment(demo_dir: Path, scratch: Path, home: Path) -> dict[str, str]:
+    """As `make ui` exports them (the virtualenv first on PATH), over the temporary instance, warehouse and outputs."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SEPAKAT_", "DAGSTER_"))}
     return env | {
+        "PATH": f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
         "DAGSTER_HOME": str(home),
         "SEPAKAT_WAREHOUSE": str(scratch / "wh" / "warehouse.duckdb"),
         "SEPAKAT_LANDING": str(demo_dir / "landing"),
@@ -160,7 +163,7 @@ def webserver(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     write_instance(home)
     port = free_port()
     server = Webserver(url=f"http://127.0.0.1:{port}", log=scratch / "dagster_dev.log")
-    command = [str(Path(sys.executable).parent / "dagster"), "dev", "-h", "127.0.0.1", "-p", str(port),
+    command = [str(VENV_BIN / "dagster"), "dev", "-h", "127.0.0.1", "-p", str(port),
                "-w", "workspace.yaml"]
     with server.log.open("w") as log:
         process = subprocess.Popen(command, cwd=REPO_ROOT, env=pipeline_environment(demo_dir, scratch, home),

@@ -1,10 +1,17 @@
 """Every dbt seed and model as a Dagster asset (group per layer), every dbt test as an asset check."""
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliInvocation,
+    DbtCliResource,
+    dbt_assets,
+)
+from dagster_duckdb import DuckDBResource
 
 from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE, sepakat_dbt_project
 
@@ -34,6 +41,28 @@ class SepakatDbtTranslator(DagsterDbtTranslator):
 translator = SepakatDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
+def build_with_row_counts(invocation: DbtCliInvocation, warehouse: DuckDBResource) -> Iterator:
+    """dbt's events with `dagster/row_count` on every seed and model.
+
+    dbt holds the DuckDB file for as long as it runs (one writer), so the counts cannot be taken as each model
+    finishes (dagster-dbt's `fetch_row_counts` would wait on the lock): the events are held until dbt exits, counted
+    in one connection, then released. A failed build still reports what it built before raising.
+    """
+    events = list(invocation.stream())
+    nodes = invocation.manifest["nodes"]
+    with warehouse.get_connection() as con:
+        for event in events:
+            unique_id = event.metadata.get("unique_id") if isinstance(event, dg.Output | dg.AssetMaterialization) \
+                else None
+            relation = nodes.get(unique_id.text, {}).get("relation_name") if unique_id else None
+            if relation:
+                (rows,) = con.execute(f"select count(*) from {relation}").fetchone()
+                event = event.with_metadata({**event.metadata, "dagster/row_count": rows})
+            yield event
+    if not invocation.is_successful():
+        raise invocation.get_error()
+
+
 # Marts read the Splink clusters, which read int_persons: two dbt steps, one each side of the linkage.
 MARTS = "path:models/marts"
 
@@ -46,9 +75,9 @@ MARTS = "path:models/marts"
     name="sepakat_dbt_harmonisation",
     pool="duckdb",
 )
-def sepakat_dbt_harmonisation(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def sepakat_dbt_harmonisation(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBResource):
     """Seeds, staging and intermediate models and their tests in one `dbt build`."""
-    yield from dbt.cli(["build"], context=context).stream()
+    yield from build_with_row_counts(dbt.cli(["build"], context=context, raise_on_error=False), warehouse)
 
 
 @dbt_assets(
@@ -59,9 +88,9 @@ def sepakat_dbt_harmonisation(context: dg.AssetExecutionContext, dbt: DbtCliReso
     name="sepakat_dbt_marts",
     pool="duckdb",
 )
-def sepakat_dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def sepakat_dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBResource):
     """The marts planners read, built after the linkage; a failing error-severity test stops what follows."""
-    yield from dbt.cli(["build"], context=context).stream()
+    yield from build_with_row_counts(dbt.cli(["build"], context=context, raise_on_error=False), warehouse)
 
 
 @dg.definitions
