@@ -107,6 +107,7 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"\nRefresh run {run_id} succeeded (step output in {log_path})")
     _print_summary(warehouse)
     print(f"\nQuality and lineage report: {args.data_dir / 'reports' / 'latest.html'}")
+    print(f"great-expectations Data Docs: {args.data_dir / 'reports' / 'data_docs' / 'index.html'}")
     print(f"Demo finished in {time.monotonic() - started:.0f} s")
     return 0
 
