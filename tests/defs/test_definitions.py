@@ -15,3 +15,11 @@ def test_definitions_load_with_every_source_grouped_and_guarded():
     blocking = {key.asset_key for key in graph.asset_check_keys if key.name == "rows_conserved"}
     assert blocking == source_keys
     assert "refresh" in {job.name for job in repository.get_all_jobs()}
+
+
+def test_every_asset_has_a_group_a_description_and_an_owner():
+    graph = defs().resolve_asset_graph()
+    assets = [graph.get(key) for key in graph.get_all_asset_keys() if graph.get(key).is_materializable]
+    assert {node.group_name for node in assets} == {
+        "sources", "agreed_metadata", "staging", "intermediate", "linkage", "marts", "evaluation", "reports"}
+    assert not [node.key.to_user_string() for node in assets if not node.description or not node.owners]

@@ -61,13 +61,17 @@ def test_the_whole_graph_materialises_and_the_marts_reconcile(pipeline: Pipeline
     assert marts_checks and all(e.passed for e in marts_checks)
 
 
-def test_every_dbt_model_reports_its_row_count(pipeline: Pipeline):
+def test_every_dbt_model_reports_its_row_count_and_published_marts_a_preview(pipeline: Pipeline):
     counts = {e.asset_key: e.materialization.metadata.get("dagster/row_count")
               for e in pipeline.result.get_asset_materialization_events()
               if e.asset_key.path[0] in ("staging", "intermediate", "marts", "reference")}
     assert len(counts) > 40 and not [key for key, count in counts.items() if count is None]
     targeting = dg.AssetKey(["marts", "targeting_list"])
     assert counts[targeting].value == pipeline.scalar("select count(*) from marts.targeting_list") > 0
+    previews = {e.asset_key.path[-1] for e in pipeline.result.get_asset_materialization_events()
+                if "preview" in e.materialization.metadata and e.asset_key.path[0] == "marts"}
+    assert previews == {"targeting_errors", "registry_coverage", "budget_reallocation", "spm_indicators_published",
+                        "rad_pd_disability_by_sex", "hazard_households_by_decile"}  # aggregates only, never a person
 
 
 def test_linked_error_rates_are_within_tolerance_of_the_truth(pipeline: Pipeline):

@@ -1,6 +1,6 @@
 """Every dbt seed and model as a Dagster asset (group per layer), every dbt test as an asset check."""
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import dagster as dg
@@ -28,6 +28,9 @@ class SepakatDbtTranslator(DagsterDbtTranslator):
             return dg.AssetKey(meta_key)
         return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
 
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> Sequence[str] | None:
+        return super().get_owners(dbt_resource_props) or ["team:sepakat-data"]
+
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         override = super().get_group_name(dbt_resource_props)
         if override:
@@ -54,13 +57,29 @@ def build_with_row_counts(invocation: DbtCliInvocation, warehouse: DuckDBResourc
         for event in events:
             unique_id = event.metadata.get("unique_id") if isinstance(event, dg.Output | dg.AssetMaterialization) \
                 else None
-            relation = nodes.get(unique_id.text, {}).get("relation_name") if unique_id else None
-            if relation:
-                (rows,) = con.execute(f"select count(*) from {relation}").fetchone()
-                event = event.with_metadata({**event.metadata, "dagster/row_count": rows})
+            node = nodes.get(unique_id.text, {}) if unique_id else {}
+            if node.get("relation_name"):
+                event = event.with_metadata({**event.metadata, **_table_metadata(con, node)})
             yield event
     if not invocation.is_successful():
         raise invocation.get_error()
+
+
+PREVIEW_ROWS = 10
+
+
+def _table_metadata(con, node: Mapping[str, Any]) -> dict:
+    """Row count for every model; a preview only for models tagged `published` (aggregates, no person)."""
+    relation = node["relation_name"]
+    (rows,) = con.execute(f"select count(*) from {relation}").fetchone()
+    metadata: dict = {"dagster/row_count": rows}
+    if "published" in node.get("tags", []):
+        preview = con.execute(f"select * from {relation} limit {PREVIEW_ROWS}")
+        names = [d[0] for d in preview.description]
+        lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
+        lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in preview.fetchall()]
+        metadata["preview"] = dg.MetadataValue.md("\n".join(lines))
+    return metadata
 
 
 # Marts read the Splink clusters, which read int_persons: two dbt steps, one each side of the linkage.
