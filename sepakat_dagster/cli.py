@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -51,7 +52,6 @@ def _ensure_pseudonym_key(data_dir: Path) -> None:
 
     An explicit SEPAKAT_PSEUDONYM_KEY wins; there is never a built-in default key.
     """
-    import os
     import secrets
 
     if os.environ.get("SEPAKAT_PSEUDONYM_KEY"):
@@ -72,7 +72,6 @@ def _run_refresh(warehouse: Path, landing: Path, log_path: Path) -> str:
     the summary; the Dagster UI has every step's logs too.
     """
     import contextlib
-    import os
 
     import dagster as dg
 
@@ -200,5 +199,15 @@ def main(argv: list[str] | None = None) -> int:
     return args.handler(args)
 
 
+def run() -> None:
+    """The `sepakat` command. Everything is closed when `main` returns, so the interpreter's teardown is skipped:
+    with great-expectations and duckdb-engine both loaded, duckdb 2.0's bindings print reference-leak warnings
+    while the interpreter shuts down, which would end every demo with a page of noise."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
