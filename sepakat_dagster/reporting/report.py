@@ -174,7 +174,8 @@ def _targeting_section(con: duckdb.DuckDBPyConnection) -> str:
     charts = ""
     for program in sorted({r[0] for r in rows}):
         bars = [(r[1], r[7]) for r in rows if r[0] == program and r[7] is not None]
-        charts += f"<h3>{_esc(program)}: exclusion errors, % of eligible</h3>" + bar_chart(bars, " %")
+        if bars:  # receipt unknown (PIP): eligibility only, no error rates to chart
+            charts += f"<h3>{_esc(program)}: exclusion errors, % of eligible</h3>" + bar_chart(bars, " %")
     return (
         "<h2>Targeting errors by regency</h2><p>Against the reference ranking (Regsosek deciles): inclusion errors "
         "are recipients who are not eligible, exclusion errors eligible people or families who receive nothing. "
