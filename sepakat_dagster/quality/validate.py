@@ -16,6 +16,9 @@ from sepakat_dagster.quality.gates import Gate, GateDefinitionError
 
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 0}
 DATA_DOCS_SITE = "sepakat_quality"
+# Runs of each suite kept in the stores and Data Docs: a month of nightly refreshes. The site's index is rebuilt
+# from every stored result after each suite, so an unbounded history would slow every night a little more.
+KEEP_RUNS = 31
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,19 @@ def _observed(gate: Gate, column: str | None, result: dict, exception: dict | No
 
 def data_docs_dir(quality_dir: Path) -> Path:
     return quality_dir / "data_docs"
+
+
+def prune_history(quality_dir: Path, suite_name: str, keep: int = KEEP_RUNS) -> None:
+    """Drop all but the newest `keep` runs of one suite from the result store and the Data Docs."""
+    import shutil
+
+    stored = quality_dir / "gx_stores" / "uncommitted" / "validations" / suite_name
+    if not stored.is_dir():
+        return
+    runs = sorted((p for p in stored.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+    for run in runs[keep:]:
+        shutil.rmtree(run)
+        shutil.rmtree(data_docs_dir(quality_dir) / "validations" / suite_name / run.name, ignore_errors=True)
 
 
 def _context(quality_dir: Path):
@@ -130,6 +146,7 @@ def run_gate(gate: Gate, database: Path, parameters: dict, quality_dir: Path, ru
         actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[DATA_DOCS_SITE])],
         result_format=RESULT_FORMAT,
     ))
+    prune_history(quality_dir, gate.suite_name, keep=KEEP_RUNS - 1)
     try:
         result = checkpoint.run(
             expectation_parameters=parameters, run_id=RunIdentifier(run_name=run_name)

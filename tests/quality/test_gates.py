@@ -87,3 +87,20 @@ def test_a_gate_reports_counts_not_people_and_releases_the_file(tmp_path: Path):
     # great-expectations let go of the file: another process can take the write lock at once.
     subprocess.run([sys.executable, "-c", f"import duckdb; duckdb.connect({str(database)!r}).execute('select 1')"],
                    check=True)
+
+
+def test_the_stores_and_data_docs_keep_a_bounded_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from sepakat_dagster.quality import validate
+
+    database = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(database)) as con:
+        con.execute("create schema raw; create table raw.persons as select 1 as desil")
+    gate = parse_gate(_suite(tmp_path, "persons", [
+        {"type": "expect_column_values_to_be_between", "kwargs": {"column": "desil", "min_value": 1}}]))
+    monkeypatch.setattr(validate, "KEEP_RUNS", 2)
+    for night in ("run-1", "run-2", "run-3"):
+        run_gate(gate, database, {}, tmp_path / "reports", night)
+    stored = tmp_path / "reports" / "gx_stores" / "uncommitted" / "validations" / "persons"
+    assert sorted(p.name for p in stored.iterdir()) == ["run-2", "run-3"]
+    assert sorted(p.name for p in (tmp_path / "reports" / "data_docs" / "validations" / "persons").iterdir()) == [
+        "run-2", "run-3"]
