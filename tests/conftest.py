@@ -36,9 +36,9 @@ def warehouse(tmp_path: Path) -> Path:
 
 
 def pipeline_resources(warehouse: Path, landing: Path) -> dict:
-    from dagster_duckdb import DuckDBResource
+    from sepakat_dagster.defs.resources import Warehouse
 
     return {
-        "warehouse": DuckDBResource(database=str(warehouse)),
+        "warehouse": Warehouse(database=str(warehouse)),
         "landing": LandingDirectory(path=str(landing)),
     }

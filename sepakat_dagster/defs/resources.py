@@ -16,12 +16,19 @@ class LandingDirectory(dg.ConfigurableResource):
         return Path(self.path)
 
 
+class Warehouse(DuckDBResource):
+    """The DuckDB warehouse file; its folder is made on first use, so a fresh checkout can run before `make demo`."""
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        Path(self.database).parent.mkdir(parents=True, exist_ok=True)
+
+
 @dg.definitions
 def resources() -> dg.Definitions:
     # One DuckDB file allows one writer: every step runs in one process, one after another.
     return dg.Definitions(
         resources={
-            "warehouse": DuckDBResource(database=dg.EnvVar("SEPAKAT_WAREHOUSE")),
+            "warehouse": Warehouse(database=dg.EnvVar("SEPAKAT_WAREHOUSE")),
             "landing": LandingDirectory(path=dg.EnvVar("SEPAKAT_LANDING")),
         },
         executor=dg.in_process_executor,

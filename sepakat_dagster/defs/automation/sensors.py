@@ -72,12 +72,12 @@ def new_deliveries(context: dg.SensorEvaluationContext, landing: LandingDirector
         return dg.SkipReason("no new deliveries")
     graph = context.repository_def.asset_graph
     changed_keys = {dg.AssetKey(["raw", name]) for name in changed}
-    keys = dg.AssetSelection.assets(*changed_keys).downstream().resolve(graph)
+    keys = dg.AssetSelection.assets(*changed_keys).downstream().materializable().resolve(graph)
     blocked = failed_gates_upstream(context.instance, graph, keys)
     if blocked:
         # Not rebuilt on data its gate rejected in an earlier run: the failed asset runs again, so its gate is
         # evaluated again and, if it still fails, stops this run before anything downstream of it.
-        keys = dg.AssetSelection.assets(*changed_keys, *blocked).downstream().resolve(graph)
+        keys = dg.AssetSelection.assets(*changed_keys, *blocked).downstream().materializable().resolve(graph)
     run_key = hashlib.sha256("|".join(current[name] for name in changed).encode()).hexdigest()[:16]
     return dg.RunRequest(
         run_key=run_key,

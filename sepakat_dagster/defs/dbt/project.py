@@ -12,13 +12,16 @@ from sepakat_dagster.paths import DBT_PROJECT_DIR, warehouse_path
 
 # The dbt next to this interpreter: an un-activated virtualenv must not fall back to another dbt on PATH.
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
+MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
 
 
 @functools.cache
 def sepakat_dbt_project() -> DbtProject:
-    project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-    project.prepare_if_dev()  # re-parses only under `dagster dev`
-    return project
+    # Under `dagster dev` a changed dbt project is parsed again when the code location reloads. Not through
+    # DbtProject.prepare_if_dev(): that runs the `dbt` on PATH, which an un-activated virtualenv does not have.
+    if os.environ.get("DAGSTER_IS_DEV_CLI") and manifest_is_stale():
+        prepare_manifest()
+    return DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
 def prepare_manifest() -> Path:
@@ -31,15 +34,14 @@ def prepare_manifest() -> Path:
         check=True,
         env=env,
     )
-    return sepakat_dbt_project().manifest_path
+    return MANIFEST_PATH
 
 
 def manifest_is_stale() -> bool:
     """True when the manifest is missing or older than any file of the dbt project."""
-    manifest = sepakat_dbt_project().manifest_path
-    if not manifest.exists():
+    if not MANIFEST_PATH.exists():
         return True
-    built = manifest.stat().st_mtime
+    built = MANIFEST_PATH.stat().st_mtime
     sources = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
     for folder in ("models", "seeds", "macros", "tests"):
         sources += [p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file()]
