@@ -185,4 +185,4 @@ def test_the_nightly_refresh_never_trains():
     assert dg.AssetKey(["linkage", "person_model"]) not in selected
     assert {EVALUATION_KEY, PERSON_CLUSTERS_KEY} <= selected
     blocking = {key.name for key in graph.asset_check_keys if key.asset_key == PERSON_CLUSTERS_KEY}
-    assert blocking == {"records_conserved", "clusters_are_sane"}
+    assert blocking == {"records_conserved", "clusters_are_sane", "expectations"}
