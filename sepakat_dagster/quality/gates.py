@@ -19,11 +19,16 @@ EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 STAGES = ("raw", "staging", "harmonised", "linkage", "marts")
 
 # Column names that hold a person whatever the suite says (also with a _l/_r pair suffix): NIK, KK numbers,
-# names, addresses, birth dates, coordinates. Too broad is safe: it only narrows the expectations allowed.
+# names, addresses, birth dates, coordinates, and free text or corrected values that may repeat any of them. Too
+# broad is safe: it only narrows the expectations allowed and the columns previewed.
 PERSONAL_NAME = re.compile(
     r"^(nik|no_kk|kk_number|nama\w*|\w*name\w*|alamat|address|rt|rw|\w*birth_date|tanggal_lahir|tgl_lahir|"
-    r"latitude|longitude)(_[lr])?$"
+    r"latitude|longitude|value_before|value_after|remarks|keterangan|raw_line)(_[lr])?$"
 )
+
+
+def is_personal_column(name: str) -> bool:
+    return bool(PERSONAL_NAME.match(name))
 
 # On a personal column only expectations whose results are counts and shares are allowed; min, max, distinct
 # values or quantiles would put a person's value in the result.
@@ -65,7 +70,7 @@ class Gate:
         return len(self.suite["expectations"])
 
     def is_personal(self, column: str | None) -> bool:
-        return column is not None and (column in self.personal_columns or bool(PERSONAL_NAME.match(column)))
+        return column is not None and (column in self.personal_columns or is_personal_column(column))
 
 
 def _columns(kwargs: dict) -> list[str]:

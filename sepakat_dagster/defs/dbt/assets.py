@@ -1,5 +1,6 @@
 """Every dbt seed and model as a Dagster asset (group per layer), every dbt test as an asset check."""
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -14,6 +15,7 @@ from dagster_dbt import (
 from dagster_duckdb import DuckDBResource
 
 from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE, sepakat_dbt_project
+from sepakat_dagster.quality.gates import is_personal_column
 
 
 class SepakatDbtTranslator(DagsterDbtTranslator):
@@ -68,18 +70,29 @@ def build_with_row_counts(invocation: DbtCliInvocation, warehouse: DuckDBResourc
 PREVIEW_ROWS = 10
 
 
+# Keys and record ids can be built from a NIK or KK (`nik:5301...`), whatever the column is called.
+IDENTIFIER = re.compile(r"(_key|_id|_ids)$|^id_")
+
+
+def previewable(column: str) -> bool:
+    return not is_personal_column(column) and not IDENTIFIER.search(column)
+
+
 def _table_metadata(con, node: Mapping[str, Any]) -> dict:
-    """Row count for every model; a preview only for models tagged `published` (aggregates, no person)."""
+    """Row count and a preview for every seed and model. Published marts (tag `published`, aggregates) show every
+    column; elsewhere columns that could hold or be built from a person's identifiers are left out."""
     relation = node["relation_name"]
+    published = "published" in node.get("tags", [])
     (rows,) = con.execute(f"select count(*) from {relation}").fetchone()
-    metadata: dict = {"dagster/row_count": rows}
-    if "published" in node.get("tags", []):
-        preview = con.execute(f"select * from {relation} limit {PREVIEW_ROWS}")
-        names = [d[0] for d in preview.description]
-        lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
-        lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in preview.fetchall()]
-        metadata["preview"] = dg.MetadataValue.md("\n".join(lines))
-    return metadata
+    columns = [row[0] for row in con.execute(f"describe select * from {relation}").fetchall()]
+    shown = columns if published else [c for c in columns if previewable(c)]
+    selected = ", ".join('"' + c + '"' for c in shown)
+    preview = con.execute(f"select {selected} from {relation} limit {PREVIEW_ROWS}").fetchall() if shown else []
+    lines = ["| " + " | ".join(shown) + " |", "|" + "---|" * len(shown)]
+    lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in preview]
+    hidden = len(columns) - len(shown)
+    note = f"\n\n{hidden} columns that could identify a person are not shown." if hidden else ""
+    return {"dagster/row_count": rows, "preview": dg.MetadataValue.md("\n".join(lines) + note)}
 
 
 # Marts read the Splink clusters, which read int_persons: two dbt steps, one each side of the linkage.
