@@ -44,6 +44,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--workdir", type=Path, default=Path("benchmarks/out/marts"))
     args = parser.parse_args()
+    args.workdir = args.workdir.resolve()  # dbt resolves a relative --target-path against its project folder
 
     shutil.rmtree(args.workdir, ignore_errors=True)
     generate(args.workdir, persons=args.persons, seed=args.seed)
