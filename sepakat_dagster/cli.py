@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import sys
@@ -204,6 +205,7 @@ def run() -> None:
     with great-expectations and duckdb-engine both loaded, duckdb 2.0's bindings print reference-leak warnings
     while the interpreter shuts down, which would end every demo with a page of noise."""
     code = main()
+    atexit._run_exitfuncs()  # what exit handlers clean up (multiprocessing's semaphores, logging) still happens
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
