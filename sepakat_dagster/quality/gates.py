@@ -30,6 +30,7 @@ PERSONAL_NAME = re.compile(
 def is_personal_column(name: str) -> bool:
     return bool(PERSONAL_NAME.match(name))
 
+
 # On a personal column only expectations whose results are counts and shares are allowed; min, max, distinct
 # values or quantiles would put a person's value in the result.
 COUNT_ONLY_EXPECTATIONS = frozenset({

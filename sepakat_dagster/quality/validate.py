@@ -113,10 +113,9 @@ def build_suite(gate: Gate):
     import great_expectations as gx
 
     suite = gx.ExpectationSuite(**{k: v for k, v in gate.suite.items() if k in ("name", "expectations", "meta")})
-    built = {e.expectation_type for e in suite.expectations}
-    unknown = sorted({e["type"] for e in gate.suite["expectations"]} - built)
     if len(suite.expectations) != gate.expectation_count:
-        raise GateDefinitionError(f"{gate.path.name}: great-expectations cannot build {', '.join(unknown)}")
+        unknown = {e["type"] for e in gate.suite["expectations"]} - {e.expectation_type for e in suite.expectations}
+        raise GateDefinitionError(f"{gate.path.name}: great-expectations cannot build {', '.join(sorted(unknown))}")
     return suite
 
 
@@ -162,7 +161,7 @@ def run_gate(gate: Gate, database: Path, parameters: dict, quality_dir: Path, ru
             outcomes.append(ExpectationOutcome(
                 expectation=config.type,
                 column=column,
-                severity=str(getattr(config, "severity", "critical") or "critical").split(".")[-1].lower(),
+                severity=config.severity.value,
                 success=bool(r.success),
                 observed=_observed(gate, column, r.result or {}, r.exception_info),
             ))

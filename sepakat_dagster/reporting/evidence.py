@@ -10,10 +10,14 @@ from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
 from sepakat_dagster.reporting.report import Gate, Lineage
 
 
-def collect_gates(instance: dg.DagsterInstance, graph: AssetGraph) -> list[Gate]:
-    keys = sorted(graph.asset_check_keys, key=lambda k: (k.asset_key.to_user_string(), k.name))
+def latest_check_results(
+    instance: dg.DagsterInstance, keys: Iterable[dg.AssetCheckKey]
+) -> dict[dg.AssetCheckKey, tuple[str, str]]:
+    """(status, description) of each check's latest execution: SUCCEEDED, FAILED, WARNED (failed at WARN
+    severity), PLANNED or NOT RUN."""
+    keys = list(keys)
     latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(keys)
-    gates = []
+    results = {}
     for key in keys:
         record = latest.get(key)
         status, detail = (record.status.value if record else "NOT RUN"), ""
@@ -22,14 +26,17 @@ def collect_gates(instance: dg.DagsterInstance, graph: AssetGraph) -> list[Gate]
             detail = getattr(evaluation, "description", None) or ""
             if status == "FAILED" and getattr(evaluation, "severity", None) == dg.AssetCheckSeverity.WARN:
                 status = "WARNED"
-        gates.append(Gate(
-            asset=key.asset_key.to_user_string(),
-            check=key.name,
-            status=status,
-            blocking=graph.get_check_spec(key).blocking,
-            detail=detail,
-        ))
-    return gates
+        results[key] = (status, detail)
+    return results
+
+
+def collect_gates(instance: dg.DagsterInstance, graph: AssetGraph) -> list[Gate]:
+    keys = sorted(graph.asset_check_keys, key=lambda k: (k.asset_key.to_user_string(), k.name))
+    return [
+        Gate(asset=key.asset_key.to_user_string(), check=key.name, status=status,
+             blocking=graph.get_check_spec(key).blocking, detail=detail)
+        for key, (status, detail) in latest_check_results(instance, keys).items()
+    ]
 
 
 def collect_lineage(graph: AssetGraph, published: Iterable[dg.AssetKey]) -> list[Lineage]:

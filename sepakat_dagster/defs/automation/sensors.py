@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
-from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
 from sepakat_dagster.defs.automation.jobs import refresh_job
 from sepakat_dagster.defs.resources import LandingDirectory
 from sepakat_dagster.ingest.catalog import load_catalog
 from sepakat_dagster.ingest.loader import UnusableFileError, find_landed_file
+from sepakat_dagster.reporting.evidence import latest_check_results
 
 
 def landed_fingerprints(landing: Path) -> dict[str, str]:
@@ -41,15 +41,8 @@ def failed_gates_upstream(instance: dg.DagsterInstance, graph, keys: set[dg.Asse
     upstream = dg.AssetSelection.assets(*keys).upstream().resolve(graph) - keys
     check_keys = [key for key in graph.asset_check_keys
                   if key.asset_key in upstream and graph.get_check_spec(key).blocking]
-    latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(check_keys)
-    failed = set()
-    for key, record in latest.items():
-        evaluation = record.event.dagster_event.event_specific_data if record.event and record.event.dagster_event \
-            else None
-        if record.status == AssetCheckExecutionRecordStatus.FAILED and getattr(
-                evaluation, "severity", dg.AssetCheckSeverity.ERROR) == dg.AssetCheckSeverity.ERROR:
-            failed.add(key.asset_key)
-    return failed
+    return {key.asset_key for key, (status, _) in latest_check_results(instance, check_keys).items()
+            if status == "FAILED"}
 
 
 @dg.sensor(

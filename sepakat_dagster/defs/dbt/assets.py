@@ -15,6 +15,7 @@ from dagster_dbt import (
 from dagster_duckdb import DuckDBResource
 
 from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE, sepakat_dbt_project
+from sepakat_dagster.defs.metadata import markdown_table
 from sepakat_dagster.quality.gates import is_personal_column
 
 
@@ -88,11 +89,10 @@ def _table_metadata(con, node: Mapping[str, Any]) -> dict:
     shown = columns if published else [c for c in columns if previewable(c)]
     selected = ", ".join('"' + c + '"' for c in shown)
     preview = con.execute(f"select {selected} from {relation} limit {PREVIEW_ROWS}").fetchall() if shown else []
-    lines = ["| " + " | ".join(shown) + " |", "|" + "---|" * len(shown)]
-    lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in preview]
     hidden = len(columns) - len(shown)
     note = f"\n\n{hidden} columns that could identify a person are not shown." if hidden else ""
-    return {"dagster/row_count": rows, "preview": dg.MetadataValue.md("\n".join(lines) + note)}
+    table = markdown_table([dict(zip(shown, row, strict=True)) for row in preview])
+    return {"dagster/row_count": rows, "preview": dg.MetadataValue.md(table + note)}
 
 
 # Marts read the Splink clusters, which read int_persons: two dbt steps, one each side of the linkage.

@@ -3,6 +3,7 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from sepakat_dagster.defs.metadata import markdown_table
 from sepakat_dagster.defs.resources import LandingDirectory
 from sepakat_dagster.ingest.catalog import Source, load_catalog
 from sepakat_dagster.ingest.loader import (
@@ -39,15 +40,6 @@ def _column_schema(source: Source) -> dg.TableSchema:
     )
 
 
-def _markdown_table(rows: list[dict]) -> str:
-    if not rows:
-        return "(no rows)"
-    names = list(rows[0])
-    lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
-    lines += ["| " + " | ".join("" if v is None else str(v) for v in row.values()) + " |" for row in rows]
-    return "\n".join(lines)
-
-
 def _materialization_metadata(result: LoadResult, preview: list[dict]) -> dict:
     return {
         "dagster/row_count": result.rows_loaded,
@@ -58,10 +50,10 @@ def _materialization_metadata(result: LoadResult, preview: list[dict]) -> dict:
         "file_sha256": result.sha256,
         "vintage": str(result.vintage) if result.vintage else "unknown",
         "quarantine_reasons": dg.MetadataValue.md(
-            _markdown_table([{"reason": r, "rows": n} for r, n in result.quarantine_reasons.items()])
+            markdown_table([{"reason": r, "rows": n} for r, n in result.quarantine_reasons.items()])
         ),
         "unexpected_columns": ", ".join(result.unexpected_columns) or "none",
-        "preview": dg.MetadataValue.md(_markdown_table(preview) + "\n\nPersonal columns are not shown."),
+        "preview": dg.MetadataValue.md(markdown_table(preview) + "\n\nPersonal columns are not shown."),
     }
 
 
