@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from sepakat_dagster import duckdb_limits
 from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE
 from sepakat_dagster.generate import generate
 from sepakat_dagster.ingest.catalog import load_catalog
@@ -44,7 +45,8 @@ def build_warehouse(workdir: Path, persons: int, seed: int) -> Path:
     with duckdb.connect(str(warehouse)) as con:
         for source in load_catalog().values():
             load_source(con, source, find_landed_file(source, workdir / "landing"))
-    env = {**os.environ, "SEPAKAT_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env = {**os.environ, **duckdb_limits.environment(warehouse),
+           "SEPAKAT_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     subprocess.run(
         [str(DBT_EXECUTABLE), "build", "--select", "+int_persons", "--exclude", "resource_type:test",
          "resource_type:unit_test", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),

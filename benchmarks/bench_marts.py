@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from sepakat_dagster import duckdb_limits
 from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE
 from sepakat_dagster.generate import generate
 from sepakat_dagster.ingest.catalog import load_catalog
@@ -29,7 +30,8 @@ from sepakat_dagster.paths import DBT_PROJECT_DIR
 
 
 def dbt(args: list[str], warehouse: Path, workdir: Path) -> float:
-    env = {**os.environ, "SEPAKAT_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    env = {**os.environ, **duckdb_limits.environment(warehouse),
+           "SEPAKAT_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
            "SEPAKAT_PSEUDONYM_KEY": os.environ.get("SEPAKAT_PSEUDONYM_KEY", "benchmark-only-key-0000")}
     started = time.perf_counter()
     subprocess.run([str(DBT_EXECUTABLE), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",

@@ -6,10 +6,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sepakat_dagster import duckdb_limits
 from sepakat_dagster.generate import dapodik, dtks, health, inarisk, musdes, p3ke, regsosek, sipd
 from sepakat_dagster.generate.households import build_households
 from sepakat_dagster.generate.landing import write
@@ -50,7 +50,7 @@ def generate(
 
     files: dict[str, int] = {}
     maps: list[pa.Table] = []
-    con = duckdb.connect()
+    con = duckdb_limits.connect()
     try:
         for builder in BUILDERS:
             for source_file in builder.build(world):

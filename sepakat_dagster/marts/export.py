@@ -13,6 +13,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 import yaml
 
+from sepakat_dagster import duckdb_limits
 from sepakat_dagster.paths import DBT_PROJECT_DIR
 
 TARGETING_LIST = "marts.targeting_list"
@@ -79,7 +80,7 @@ def export_targeting_list(warehouse: Path | str | duckdb.DuckDBPyConnection, pro
     path = Path(warehouse)
     if not path.exists():
         raise ExportError(f"no warehouse at {path}: run `make demo` (or the refresh job) first")
-    with duckdb.connect(str(path), read_only=True) as con:
+    with duckdb_limits.connect(path, read_only=True) as con:
         return _export(con, program, regency_code, out_path)
 
 

@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from sepakat_dagster import duckdb_limits
 from sepakat_dagster.quality.gates import Gate, GateDefinitionError
 
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 0}
@@ -129,8 +130,10 @@ def run_gate(gate: Gate, database: Path, parameters: dict, quality_dir: Path, ru
 
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = _context(quality_dir)
+    # The pipeline's memory limit and spill folder, like every other connection (duckdb_limits).
     datasource = context.data_sources.add_sepakat_duckdb(
-        name="warehouse", connection_string=f"duckdb:///{database}"
+        name="warehouse", connection_string=f"duckdb:///{database}",
+        kwargs={"connect_args": {"config": duckdb_limits.limits(database).config()}},
     )
     # A query asset: the table asset ignores schema_name on DuckDB.
     asset = datasource.add_query_asset(name=gate.suite_name, query=f"select * from {gate.table}")

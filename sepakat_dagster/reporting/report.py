@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from sepakat_dagster import duckdb_limits
 from sepakat_dagster.paths import REPO_ROOT
 
 
@@ -269,7 +270,7 @@ def render_report(
     suite_stages: dict[str, str] | None = None, data_docs: str | None = None,
 ) -> str:
     sections = []
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with duckdb_limits.connect(warehouse, read_only=True) as con:
         if _has_table(con, "audit", "source_loads"):
             sections.append(_sources_section(con))
         if gates:

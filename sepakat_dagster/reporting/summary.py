@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from sepakat_dagster import duckdb_limits
 from sepakat_dagster.reporting import marts_summary
 
 
@@ -56,7 +57,7 @@ def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
 def render_summary(warehouse: Path) -> str:
     if not warehouse.exists():
         return f"No warehouse at {warehouse}: run `make demo` first."
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with duckdb_limits.connect(warehouse, read_only=True) as con:
         sections = [f"Warehouse: {warehouse}"]
         if _has_table(con, "audit", "source_loads"):
             sections.append(_sources_section(con))

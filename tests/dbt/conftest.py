@@ -14,6 +14,7 @@ import duckdb
 import jinja2
 import pytest
 
+from sepakat_dagster import duckdb_limits
 from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE
 from sepakat_dagster.ingest.catalog import load_catalog
 from sepakat_dagster.ingest.loader import find_landed_file, load_source
@@ -37,7 +38,8 @@ class DbtRun:
 def run_dbt(args: list[str], warehouse: Path, target_path: Path) -> DbtRun:
     """dbt as Dagster runs it (the CLI), on `warehouse`, with its artefacts in `target_path` so the project's
     own manifest is never touched. Reusing a target path lets dbt parse partially (faster)."""
-    env = {**os.environ, "SEPAKAT_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env = {**os.environ, **duckdb_limits.environment(warehouse),
+           "SEPAKAT_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     results_file = target_path / "run_results.json"
     results_file.unlink(missing_ok=True)  # a failed invocation must not leave the previous one's results
     completed = subprocess.run(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from sepakat_dagster import duckdb_limits
 from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE
 from sepakat_dagster.ingest.catalog import load_catalog
 from sepakat_dagster.ingest.loader import find_landed_file, load_source
@@ -22,7 +23,8 @@ def build_person_warehouse(landing: Path, folder: Path) -> Path:
     with duckdb.connect(str(warehouse)) as con:
         for source in load_catalog().values():
             load_source(con, source, find_landed_file(source, landing))
-    env = {**os.environ, "SEPAKAT_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env = {**os.environ, **duckdb_limits.environment(warehouse),
+           "SEPAKAT_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     # int_persons and its parents (seeds included) in one invocation; dbt's own tests are dbt's to run.
     for args in (["build", "--select", "+int_persons", "--exclude", "resource_type:test", "resource_type:unit_test"],):
         completed = subprocess.run(
