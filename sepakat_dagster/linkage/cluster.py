@@ -1,7 +1,9 @@
 """Cluster linked pairs into persons: connected components over the pairs at or above the match threshold.
 
 Every record is a node, so a record linked to nothing is a person of its own. The person id is the smallest
-record key in the cluster: the same links always give the same ids, whatever order the pairs come in.
+record key in the cluster: the same links always give the same ids, whatever order the pairs come in. A component
+too big to be one person is repaired here, not left to fail the province (settings.ClusterLimits). Every table
+lives in the connection's database: on the linkage's scratch file, large ones spill to disk.
 """
 
 from __future__ import annotations
@@ -11,74 +13,129 @@ from splink import DuckDBAPI
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
 from sepakat_dagster.linkage.records import first_row
+from sepakat_dagster.linkage.settings import CLUSTER_LIMITS, ClusterLimits
 
 PERSON_CLUSTERS = "person_clusters"
 
 
-def cluster(con: duckdb.DuckDBPyConnection, nodes: str, links: str, threshold: float) -> dict[str, int]:
-    """Build `person_clusters` in `con` from a `nodes` table (person_record_key, registry, source_table,
-    record_id) and a `links` table (person_record_key_l, person_record_key_r, match_probability)."""
-    con.execute(f"create or replace temp table cluster_nodes as select person_record_key as node_id from {nodes}")
-    con.execute(f"""
-        create or replace temp table cluster_edges as
-        select person_record_key_l as node_id_l, person_record_key_r as node_id_r, match_probability
-        from {links}
-        where match_probability >= {float(threshold)}
-    """)
+def _components(con: duckdb.DuckDBPyConnection, nodes: str, edges: str, threshold: float, target: str) -> None:
+    """`target` (node_id, person_id, cluster_size): Splink's connected components of `nodes` (node_id) over
+    `edges` (node_id_l, node_id_r, match_probability) at `threshold`; the person id is the smallest node id."""
     db_api = DuckDBAPI(con)
     components = cluster_pairwise_predictions_at_threshold(
-        db_api.register("cluster_nodes"), db_api.register("cluster_edges"), db_api,
+        db_api.register(nodes), db_api.register(edges), db_api,
         node_id_column_name="node_id", edge_id_column_name_left="node_id_l", edge_id_column_name_right="node_id_r",
         threshold_match_probability=float(threshold),
     )
     con.execute(f"""
+        create or replace table {target} as
+        select node_id, min(node_id) over (partition by cluster_id) as person_id,
+            count(*) over (partition by cluster_id) as cluster_size
+        from {components.physical_name}
+    """)
+    components.drop_table_from_database_and_remove_from_cache()
+
+
+def _repair_oversized(con: duckdb.DuckDBPyConnection, limits: ClusterLimits) -> dict[str, int]:
+    """Split the components of `cluster_assignment` bigger than `limits.max_size`: re-cluster each on its own links
+    at every stricter threshold in turn, then cut what is still too big into single records. Every repaired record
+    keeps the id of the component it was split from (`split_from`), for the review queue."""
+    oversized_persons, oversized_records = first_row(con, f"""
+        select count(distinct person_id), count(*) from cluster_assignment where cluster_size > {limits.max_size}
+    """)
+    con.execute(f"""
+        create or replace table cluster_assignment as
+        select *, case when cluster_size > {limits.max_size} then person_id end as split_from
+        from cluster_assignment
+    """)
+    for threshold in limits.repair_thresholds:
+        pending = first_row(con, f"select count(*) from cluster_assignment where cluster_size > {limits.max_size}")[0]
+        if not pending:
+            break
+        con.execute(f"""
+            create or replace table repair_nodes as
+            select node_id, person_id from cluster_assignment where cluster_size > {limits.max_size}
+        """)
+        con.execute("""
+            create or replace table repair_edges as
+            select edges.* from cluster_edges as edges
+            join repair_nodes as l on edges.node_id_l = l.node_id
+            join repair_nodes as r on edges.node_id_r = r.node_id and l.person_id = r.person_id
+        """)
+        _components(con, "repair_nodes", "repair_edges", threshold, "repaired")
+        con.execute("""
+            update cluster_assignment set person_id = repaired.person_id, cluster_size = repaired.cluster_size
+            from repaired where cluster_assignment.node_id = repaired.node_id
+        """)
+    con.execute(f"""
+        update cluster_assignment set person_id = node_id, cluster_size = 1 where cluster_size > {limits.max_size}
+    """)
+    for table in ("repair_nodes", "repair_edges", "repaired"):
+        con.execute(f"drop table if exists {table}")
+    return {"oversized_persons_found": oversized_persons, "records_in_oversized_persons": oversized_records}
+
+
+def cluster(con: duckdb.DuckDBPyConnection, nodes: str, links: str, threshold: float,
+            limits: ClusterLimits = CLUSTER_LIMITS) -> dict[str, int]:
+    """Build `person_clusters` in `con` from a `nodes` table (person_record_key, registry, source_table,
+    record_id) and a `links` table (person_record_key_l, person_record_key_r, match_probability); components
+    bigger than `limits.max_size` are split (see `_repair_oversized`)."""
+    con.execute(f"create or replace table cluster_nodes as select person_record_key as node_id from {nodes}")
+    con.execute(f"""
+        create or replace table cluster_edges as
+        select person_record_key_l as node_id_l, person_record_key_r as node_id_r, match_probability
+        from {links}
+        where match_probability >= {float(threshold)}
+    """)
+    _components(con, "cluster_nodes", "cluster_edges", threshold, "cluster_assignment")
+    repaired = _repair_oversized(con, limits)
+    con.execute(f"""
         create or replace table {PERSON_CLUSTERS} as
-        with components as (
-            select node_id, min(node_id) over (partition by cluster_id) as person_id,
-                count(*) over (partition by cluster_id) as cluster_size
-            from {components.physical_name}
-        )
         select
-            components.person_id,
+            assignment.person_id,
             nodes.person_record_key,
             nodes.registry,
             nodes.source_table,
             nodes.record_id,
-            components.cluster_size
+            assignment.cluster_size,
+            assignment.split_from
         from {nodes} as nodes
-        left join components on nodes.person_record_key = components.node_id
-        order by components.person_id, nodes.person_record_key
+        left join cluster_assignment as assignment on nodes.person_record_key = assignment.node_id
+        order by assignment.person_id, nodes.person_record_key
     """)
-    components.drop_table_from_database_and_remove_from_cache()
+    for table in ("cluster_nodes", "cluster_edges", "cluster_assignment"):
+        con.execute(f"drop table if exists {table}")
     records, persons, linked, largest = first_row(con, f"""
         select count(*), count(distinct person_id), count(distinct person_id) filter (where cluster_size > 1),
             coalesce(max(cluster_size), 0)
         from {PERSON_CLUSTERS}
     """)
     return {"records": records, "persons": persons, "persons_with_several_records": linked,
-            "largest_cluster": largest}
+            "largest_cluster": largest, **repaired}
 
 
 def sanity(con: duckdb.DuckDBPyConnection, clusters: str, records: str, max_cluster_size: int) -> dict[str, int]:
-    """Counts of suspicious persons: more records than `max_cluster_size`, or records of different sex AND
-    different birth years (one person's records may disagree on one of the two, rarely on both)."""
-    oversized, mixed, multi = first_row(con, f"""
+    """Counts of suspicious persons: more records than `max_cluster_size` (none once repaired), records split out
+    of oversized components, and persons whose records differ in sex AND birth year (one person's records may
+    disagree on one of the two, rarely on both)."""
+    oversized, mixed, multi, records_total, split = first_row(con, f"""
         with members as (
-            select c.person_id, c.cluster_size, r.sex, year(r.birth_date) as birth_year
+            select c.person_id, c.cluster_size, c.split_from, r.sex, year(r.birth_date) as birth_year
             from {clusters} as c
             join {records} as r on c.person_record_key = r.person_record_key
         ),
         persons as (
-            select person_id, max(cluster_size) as size,
+            select person_id, max(cluster_size) as size, count(*) as records, count(split_from) as split,
                 count(distinct sex) > 1 and count(distinct birth_year) > 1 as mixed
             from members group by person_id
         )
         select count(*) filter (where size > {int(max_cluster_size)}), count(*) filter (where mixed),
-            count(*) filter (where size > 1)
+            count(*) filter (where size > 1), coalesce(sum(records), 0), coalesce(sum(split), 0)
         from persons
     """)
     return {"oversized_persons": oversized, "mixed_sex_and_birth_year_persons": mixed,
-            "persons_with_several_records": multi}
+            "persons_with_several_records": multi, "records": int(records_total),
+            "records_split_from_oversized": int(split)}
 
 
 def conservation(con: duckdb.DuckDBPyConnection, clusters: str, records: str) -> dict[str, int]:

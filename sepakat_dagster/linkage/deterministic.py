@@ -38,14 +38,14 @@ def link_on_nik(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     Returns counts: trusted records, groups linked, groups left to Splink as ambiguous, pairs linked.
     """
     con.execute(f"""
-        create or replace temp table nik_candidate_pairs as
+        create or replace table nik_candidate_pairs as
         select l.unique_id as unique_id_l, r.unique_id as unique_id_r, l.nik, {names_compatible_sql()} as compatible
         from {RECORDS} as l
         join {RECORDS} as r on l.nik = r.nik and l.unique_id < r.unique_id
         where l.nik_is_consistent and r.nik_is_consistent
     """)
     con.execute("""
-        create or replace temp table nik_groups as
+        create or replace table nik_groups as
         select nik, bool_and(compatible) as unambiguous
         from nik_candidate_pairs
         group by nik

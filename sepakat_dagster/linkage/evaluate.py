@@ -36,7 +36,7 @@ def _truth_records(con: duckdb.DuckDBPyConnection, truth_dir: Path, records: str
         raise FileNotFoundError(f"no ground truth at {path}")
     corrupt = " or ".join(f"truth.{flag}" for flag in NIK_CORRUPT_FLAGS)
     con.execute(f"""
-        create or replace temp table truth_records as
+        create or replace table truth_records as
         select
             records.person_record_key,
             truth.person_id as true_person_id,
@@ -84,7 +84,7 @@ def evaluate(con: duckdb.DuckDBPyConnection, truth_dir: Path | str, clusters: st
     """
     _truth_records(con, Path(truth_dir), records)
     con.execute(f"""
-        create or replace temp table evaluation_pairs as
+        create or replace table evaluation_pairs as
         with true_pairs as (
             select l.person_record_key as key_l, r.person_record_key as key_r
             from truth_records as l
@@ -119,7 +119,7 @@ def evaluate(con: duckdb.DuckDBPyConnection, truth_dir: Path | str, clusters: st
         "evaluation_pairs",
     )
     con.execute(f"""
-        create or replace temp table evaluation_clusters as
+        create or replace table evaluation_clusters as
         with members as (
             select c.person_id, t.true_person_id, t.nik_status
             from {clusters} as c

@@ -1,8 +1,9 @@
 """The linkage stages over a warehouse file, one function per Dagster asset (also used by the benchmark).
 
-Each function opens its own in-memory DuckDB, copies what it needs from the warehouse through a read-only
-ATTACH, works there (Splink included) and returns Arrow tables; the caller writes them to the warehouse in a
-short connection of its own. So no stage holds the warehouse while Splink runs.
+Each function works on its own scratch DuckDB file (records.scratch) with the pipeline's memory limit: it copies
+what it needs from the warehouse through a read-only ATTACH, works there (Splink included) and publishes its
+result into the warehouse DuckDB to DuckDB (records.publish). No registry, pair or cluster table passes through
+Python, and no stage holds the warehouse while Splink runs.
 """
 
 from __future__ import annotations
@@ -11,13 +12,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
-import pyarrow as pa
-
 from sepakat_dagster.linkage import cluster, deterministic, evaluate, predict, records
 from sepakat_dagster.linkage.model import LoadedModel
 from sepakat_dagster.linkage.records import INT_PERSONS
-from sepakat_dagster.linkage.settings import THRESHOLDS, Thresholds
+from sepakat_dagster.linkage.settings import CLUSTER_LIMITS, THRESHOLDS, ClusterLimits, Thresholds
 
 SCHEMA = "linkage"
 PERSON_LINKS = f"{SCHEMA}.person_links"
@@ -28,7 +26,7 @@ EVALUATION = f"{SCHEMA}.evaluation"
 
 @dataclass
 class Scored:
-    links: pa.Table
+    rows: int  # rows of linkage.person_links
     deterministic: dict[str, int]
     prediction: predict.PredictionResult
     seconds: float
@@ -36,7 +34,7 @@ class Scored:
 
 @dataclass
 class Clustered:
-    clusters: pa.Table
+    rows: int  # rows of linkage.person_clusters
     summary: dict[str, int]
     sizes: dict[int, int] = field(default_factory=dict)  # cluster size → persons
     registries: dict[str, int] = field(default_factory=dict)  # registry combination → persons
@@ -44,29 +42,26 @@ class Clustered:
 
 @dataclass
 class Evaluated:
-    evaluation: pa.Table
     rows: list[dict]
 
 
 def score_warehouse(warehouse: Path | str, model: LoadedModel, thresholds: Thresholds = THRESHOLDS,
-                    threads: int | None = None) -> Scored:
-    """Deterministic pass and Splink scoring of the person records in the warehouse."""
+                    threads: int | None = None, chunks: int | None = None) -> Scored:
+    """Deterministic pass and Splink scoring of the person records; publishes linkage.person_links."""
     started = time.perf_counter()
-    con = records.connect(threads)
-    try:
+    with records.scratch(warehouse, threads) as con:
         records.copy_from_warehouse(con, warehouse)
         linked = deterministic.link_on_nik(con)
-        prediction = predict.score(con, model, thresholds)
-        links = con.sql(f"select * from {predict.PERSON_LINKS}").to_arrow_table()
-    finally:
-        con.close()
-    return Scored(links, linked, prediction, time.perf_counter() - started)
+        prediction = predict.score(con, model, thresholds, chunks=chunks)
+        rows = records.publish(con, warehouse, {PERSON_LINKS: predict.PERSON_LINKS})[PERSON_LINKS]
+    return Scored(rows, linked, prediction, time.perf_counter() - started)
 
 
-def cluster_warehouse(warehouse: Path | str, threshold: float = THRESHOLDS.match) -> Clustered:
-    """Persons from the stored links: connected components at `threshold` over every staged record."""
-    con = records.connect()
-    try:
+def cluster_warehouse(warehouse: Path | str, threshold: float = THRESHOLDS.match,
+                      limits: ClusterLimits = CLUSTER_LIMITS) -> Clustered:
+    """Persons from the stored links: connected components at `threshold` over every staged record, oversized
+    ones repaired; publishes linkage.person_clusters."""
+    with records.scratch(warehouse) as con:
         with records.attached(con, warehouse) as wh:
             con.execute(f"""
                 create table nodes as
@@ -77,7 +72,7 @@ def cluster_warehouse(warehouse: Path | str, threshold: float = THRESHOLDS.match
                 select person_record_key_l, person_record_key_r, match_probability from {wh}.{PERSON_LINKS}
                 where match_probability >= {float(threshold)}
             """)
-        summary = cluster.cluster(con, "nodes", "links", threshold)
+        summary = cluster.cluster(con, "nodes", "links", threshold, limits)
         sizes = dict(con.execute(f"""
             select cluster_size, count(distinct person_id) from {cluster.PERSON_CLUSTERS} group by all order by 1
         """).fetchall())
@@ -87,34 +82,18 @@ def cluster_warehouse(warehouse: Path | str, threshold: float = THRESHOLDS.match
                 from {cluster.PERSON_CLUSTERS} group by person_id
             ) group by registries order by 2 desc
         """).fetchall())
-        clusters = con.sql(f"select * from {cluster.PERSON_CLUSTERS}").to_arrow_table()
-    finally:
-        con.close()
-    return Clustered(clusters, summary, sizes, registries)
+        rows = records.publish(con, warehouse, {PERSON_CLUSTERS: cluster.PERSON_CLUSTERS})[PERSON_CLUSTERS]
+    return Clustered(rows, summary, sizes, registries)
 
 
 def evaluate_warehouse(warehouse: Path | str, truth_dir: Path | str) -> Evaluated:
-    """Precision, recall and F1 of the stored clusters against the ground truth in `truth_dir`."""
-    con = records.connect()
-    try:
+    """Precision, recall and F1 of the stored clusters against the ground truth in `truth_dir`; publishes
+    linkage.evaluation."""
+    with records.scratch(warehouse) as con:
         records.copy_from_warehouse(con, warehouse)
         deterministic.link_on_nik(con)  # the deterministic groups, for the blocking recall
         with records.attached(con, warehouse) as wh:
             con.execute(f"create table clusters as select person_record_key, person_id from {wh}.{PERSON_CLUSTERS}")
         rows = evaluate.evaluate(con, truth_dir, clusters="clusters")
-        table = con.sql(f"select * from {evaluate.EVALUATION}").to_arrow_table()
-    finally:
-        con.close()
-    return Evaluated(table, rows)
-
-
-def replace_table(con: duckdb.DuckDBPyConnection, name: str, data: pa.Table) -> int:
-    """Replace warehouse table `name` (schema.table) with `data` in one statement; returns its rows."""
-    schema = name.split(".")[0]
-    con.execute(f"create schema if not exists {schema}")
-    con.register("_linkage_output", data)
-    try:
-        con.execute(f"create or replace table {name} as select * from _linkage_output")
-    finally:
-        con.unregister("_linkage_output")
-    return data.num_rows
+        records.publish(con, warehouse, {EVALUATION: evaluate.EVALUATION})
+    return Evaluated(rows)

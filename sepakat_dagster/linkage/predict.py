@@ -8,7 +8,9 @@ Runs on Splink's own in-memory connection holding the prepared records (records.
 from __future__ import annotations
 
 import logging
+import math
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 import duckdb
@@ -17,7 +19,7 @@ from splink import DuckDBAPI, Linker
 from sepakat_dagster.linkage.deterministic import DETERMINISTIC_PAIRS
 from sepakat_dagster.linkage.model import LoadedModel
 from sepakat_dagster.linkage.records import RECORDS, scalar
-from sepakat_dagster.linkage.settings import BLOCKING_RULES, THRESHOLDS, Thresholds
+from sepakat_dagster.linkage.settings import BLOCKING_RULES, RECORDS_PER_PREDICT_CHUNK, THRESHOLDS, Thresholds
 
 PERSON_LINKS = "person_links"
 DETERMINISTIC_KEY = "deterministic_nik"
@@ -34,6 +36,7 @@ class PredictionResult:
     scoring_seconds: float
     model: str
     by_method: dict[str, int] = field(default_factory=dict)
+    chunks: int = 1  # slices of the records scored one after another
 
     @property
     def comparisons_per_record(self) -> float:
@@ -45,36 +48,57 @@ class PredictionResult:
         return self.comparisons / seconds if seconds else 0.0
 
 
+def chunks_for(records: int, per_chunk: int = RECORDS_PER_PREDICT_CHUNK) -> int:
+    return max(1, math.ceil(records / per_chunk))
+
+
 def score(con: duckdb.DuckDBPyConnection, model: LoadedModel, thresholds: Thresholds = THRESHOLDS,
-          rule_names: tuple[str, ...] = tuple(name for name, _ in BLOCKING_RULES)) -> PredictionResult:
-    """Build `person_links` in `con`: one row per linked or scored pair, keys ordered (left < right)."""
+          rule_names: tuple[str, ...] = tuple(name for name, _ in BLOCKING_RULES),
+          chunks: int | None = None) -> PredictionResult:
+    """Build `person_links` in `con`: one row per linked or scored pair, keys ordered (left < right).
+
+    Splink blocks and scores one slice of the left-hand records at a time (`chunks` slices, by default one per
+    RECORDS_PER_PREDICT_CHUNK records), so only one slice's candidate pairs exist at once; every slice's pairs at
+    or above the store threshold are appended to a table in `con`.
+    """
     records = scalar(con, f"select count(*) from {RECORDS}")
     linker = Linker(DuckDBAPI(con).register(RECORDS), model.settings_for(records), log_level=logging.WARNING)
-
-    started = time.perf_counter()
-    blocked = linker.inference.compute_blocked_pairs_for_predict()
-    blocking_seconds = time.perf_counter() - started
-    counts = dict(con.execute(
-        f"select match_key, count(*) from {blocked.physical_name} group by match_key"
-    ).fetchall())
+    chunks = chunks or chunks_for(records)
+    rule_case = " ".join(f"when '{i}' then '{name}'" for i, name in enumerate(rule_names))
+    con.execute("""
+        create or replace table scored_pairs (
+            unique_id_l varchar, unique_id_r varchar, match_key varchar, match_weight double,
+            match_probability double)
+    """)
+    counts: Counter[str] = Counter()
+    blocking_seconds = scoring_seconds = 0.0
+    for chunk in range(1, chunks + 1):
+        left, right = (chunk, chunks), (1, 1)
+        started = time.perf_counter()
+        blocked = linker.inference.compute_blocked_pairs_for_predict_chunk(left_chunk=left, right_chunk=right)
+        blocking_seconds += time.perf_counter() - started
+        counts.update(dict(con.execute(
+            f"select match_key, count(*) from {blocked.physical_name} group by match_key").fetchall()))
+        started = time.perf_counter()
+        predictions = linker.inference.predict_chunk(
+            left_chunk=left, right_chunk=right, threshold_match_probability=thresholds.store, warning_mode="never")
+        con.execute(f"""
+            insert into scored_pairs
+            select least(unique_id_l, unique_id_r), greatest(unique_id_l, unique_id_r),
+                case match_key {rule_case} end, match_weight, match_probability
+            from {predictions.physical_name}
+        """)
+        scoring_seconds += time.perf_counter() - started
+        predictions.drop_table_from_database_and_remove_from_cache()
+        blocked.drop_table_from_database_and_remove_from_cache()
     by_rule = {name: counts.get(str(i), 0) for i, name in enumerate(rule_names)}
 
-    started = time.perf_counter()
-    predictions = linker.inference.predict(threshold_match_probability=thresholds.store, warning_mode="never")
-    scoring_seconds = time.perf_counter() - started
-
-    rule_case = " ".join(f"when '{i}' then '{name}'" for i, name in enumerate(rule_names))
     con.execute(f"""
         create or replace table {PERSON_LINKS} as
         with scored as (
-            select
-                least(unique_id_l, unique_id_r) as person_record_key_l,
-                greatest(unique_id_l, unique_id_r) as person_record_key_r,
-                'splink' as method,
-                case match_key {rule_case} end as match_key,
-                match_weight,
-                match_probability
-            from {predictions.physical_name}
+            select unique_id_l as person_record_key_l, unique_id_r as person_record_key_r, 'splink' as method,
+                match_key, match_weight, match_probability
+            from scored_pairs
         ),
         deterministic as (
             select unique_id_l as person_record_key_l, unique_id_r as person_record_key_r,
@@ -98,8 +122,7 @@ def score(con: duckdb.DuckDBPyConnection, model: LoadedModel, thresholds: Thresh
         join {RECORDS} as r on links.person_record_key_r = r.unique_id
         order by links.person_record_key_l, links.person_record_key_r
     """)
-    predictions.drop_table_from_database_and_remove_from_cache()
-    blocked.drop_table_from_database_and_remove_from_cache()
+    con.execute("drop table scored_pairs")
     by_method = dict(con.execute(f"select method, count(*) from {PERSON_LINKS} group by method").fetchall())
     return PredictionResult(
         records=records,
@@ -111,4 +134,5 @@ def score(con: duckdb.DuckDBPyConnection, model: LoadedModel, thresholds: Thresh
         scoring_seconds=scoring_seconds,
         model=model.card.label,
         by_method=by_method,
+        chunks=chunks,
     )

@@ -1,17 +1,21 @@
-"""The person records Splink reads: dbt's int_persons copied into an in-memory DuckDB, plus derived keys.
+"""The person records Splink reads: dbt's int_persons copied into the linkage's own DuckDB, plus derived keys.
 
-Splink runs on its own in-memory connection (on the warehouse connection it would leave `__splink__*` tables in
-the file and hold the write lock), so the records are copied in through a read-only ATTACH and the warehouse is
-detached again before any scoring starts.
+Splink runs on its own connection, a scratch file (see `scratch`): on the warehouse connection it would leave
+`__splink__*` tables in the file and hold the write lock. The records are copied in through a read-only ATTACH
+and the warehouse is detached again before any scoring starts; results go back with `publish`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+
+from sepakat_dagster import duckdb_limits
 
 # The contract with the dbt layer: the columns of intermediate.int_persons the linkage reads.
 INT_PERSONS = "intermediate.int_persons"
@@ -93,12 +97,54 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     return first_row(con, sql, params)[0]
 
 
-def connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
-    """A fresh in-memory DuckDB for Splink; `threads` caps its parallelism (default: every core)."""
-    con = duckdb.connect()
+def connect(threads: int | None = None, database: Path | str = ":memory:",
+            warehouse: Path | str | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection for Splink with the pipeline's memory limit and spill folder (duckdb_limits);
+    `threads` caps its parallelism (default: the setting, else every core)."""
+    con = duckdb_limits.connect(database, warehouse=warehouse)
     if threads:
         con.execute(f"set threads = {int(threads)}")
     return con
+
+
+@contextlib.contextmanager
+def scratch(warehouse: Path | str, threads: int | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a scratch database file in the spill folder, removed afterwards.
+
+    A province's records, blocked pairs, links and clusters do not fit in memory all at once; in a database file
+    DuckDB keeps them compressed on disk and reads back what each query needs, within the memory limit.
+    """
+    folder = Path(duckdb_limits.limits(warehouse).temp_directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"linkage-{os.getpid()}-{uuid.uuid4().hex[:8]}.duckdb"
+    con = connect(threads, path, warehouse=warehouse)
+    try:
+        yield con
+    finally:
+        con.close()
+        for leftover in (path, path.with_name(path.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+
+
+def publish(con: duckdb.DuckDBPyConnection, warehouse: Path | str, tables: dict[str, str]) -> dict[str, int]:
+    """Copy tables of `con` into the warehouse file ({warehouse table (schema.name): local table}), each replaced
+    in one statement, in one transaction: DuckDB to DuckDB, nothing passes through Python. Returns rows per table."""
+    path = str(Path(warehouse)).replace("'", "''")
+    con.execute(f"attach '{path}' as published")
+    rows = {}
+    try:
+        con.execute("begin transaction")
+        for target, local in tables.items():
+            con.execute(f"create schema if not exists published.{target.split('.')[0]}")
+            con.execute(f"create or replace table published.{target} as select * from {local}")
+            rows[target] = scalar(con, f"select count(*) from published.{target}")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    finally:
+        con.execute("detach published")
+    return rows
 
 
 @contextlib.contextmanager

@@ -34,6 +34,36 @@ class Thresholds:
 
 THRESHOLDS = Thresholds()
 
+
+@dataclass(frozen=True)
+class ClusterLimits:
+    """What a plausible person looks like, and when an implausible one means the model itself is broken.
+
+    - `max_size`: most persons have one record per registry (a DTKS duplicate makes two or three); a component of
+      more records is a chain of links through people who share a name and birth date, not one person;
+    - `repair_thresholds`: such a component is re-clustered on its own links at each stricter match probability
+      in turn until every part is plausible; whatever is still too big is split into single records. Its pairs
+      go to the review queue with the reason, so a clerk decides who belongs together;
+    - `max_oversized_record_share`: the gate. At 5.5 million persons about 1 record in 100,000 lands in an
+      oversized component (name collisions grow with the province); a model that merges unrelated people (a
+      flipped comparison, a bad prior) puts whole villages together, hundreds of times more. 0.5 % of records is
+      far above the first and far below the second;
+    - `max_mixed_share`: one record may carry a wrong sex or a wrong birth year, hardly both; above 0.1 % of
+      multi-record persons mixing both, the clusters are not trusted.
+    """
+
+    max_size: int = 6
+    repair_thresholds: tuple[float, ...] = (0.99, 0.999, 0.9999)
+    max_oversized_record_share: float = 0.005
+    max_mixed_share: float = 0.001
+
+
+CLUSTER_LIMITS = ClusterLimits()
+
+# Splink scores the records in slices of about this many (left-hand) records, so the blocked pairs of one slice,
+# not of the whole province, are held at a time; each slice's scored pairs are appended to the links.
+RECORDS_PER_PREDICT_CHUNK = 1_500_000
+
 # Pairs the deterministic pass already linked (same trusted NIK in an unambiguous group) are not scored again.
 NOT_LINKED_BY_NIK = "coalesce(l.deterministic_group <> r.deterministic_group, true)"
 

@@ -3,13 +3,13 @@ the committed model, real Splink; their checks, metadata (no personal data), the
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
-from dagster_duckdb import DuckDBResource
 
 from sepakat_dagster.defs.linkage.assets import (
     EVALUATION_KEY,
@@ -23,6 +23,8 @@ from sepakat_dagster.defs.linkage.assets import (
 )
 from sepakat_dagster.defs.linkage.resources import PersonModel, TruthDirectory
 from sepakat_dagster.defs.linkage.training import person_model, train_person_model
+from sepakat_dagster.defs.resources import Warehouse
+from sepakat_dagster.linkage.settings import CLUSTER_LIMITS
 from sepakat_dagster.reporting.summary import render_summary
 from tests.linkage.helpers import build_person_warehouse
 
@@ -46,7 +48,7 @@ def warehouse_copy(built: Path, tmp_path: Path) -> Path:
 
 def resources(warehouse: Path, truth: Path | None, model: Path | None = None) -> dict:
     return {
-        "warehouse": DuckDBResource(database=str(warehouse)),
+        "warehouse": Warehouse(database=str(warehouse)),
         "person_model": PersonModel(path=str(model)) if model else PersonModel(),
         "truth": TruthDirectory(path=str(truth)) if truth else TruthDirectory(),
     }
@@ -115,23 +117,74 @@ def test_the_summary_shows_the_linkage_by_nik_status(linked):
     assert "nik_missing_or_corrupt" in summary and "pairwise" in summary and "person records ->" in summary
 
 
-def test_the_sanity_check_fails_on_a_cluster_that_joins_different_people(linked, tmp_path):
+def plant_chains(warehouse: Path, chains: int, length: int, probability: float = 0.97) -> list[list[str]]:
+    """Link `chains` chains of `length` single-record persons with links above the match threshold, as a model
+    that joins people who share little would; returns the planted record keys, chain by chain."""
+    with duckdb.connect(str(warehouse)) as con:
+        singles = [row[0] for row in con.execute(
+            "select person_record_key from linkage.person_clusters where cluster_size = 1 "
+            "order by hash(person_record_key) limit ?", [chains * length]).fetchall()]
+        planted = [sorted(singles[i * length:(i + 1) * length]) for i in range(chains)]
+        for keys in planted:
+            con.executemany(
+                "insert into linkage.person_links (person_record_key_l, person_record_key_r, method, match_key, "
+                "match_probability) values (?, ?, 'splink', 'planted', ?)",
+                [[left, right, probability] for left, right in itertools.pairwise(keys)])
+    return planted
+
+
+def test_a_planted_oversized_cluster_is_split_and_queued_for_review(linked, tmp_path):
     warehouse, _ = linked
     copy = tmp_path / "wh" / "warehouse.duckdb"
     copy.parent.mkdir()
     shutil.copyfile(warehouse, copy)
-    with duckdb.connect(str(copy)) as con:  # merge twenty persons into one
-        con.execute("""
-            update linkage.person_clusters set person_id = 'merged', cluster_size = 99
-            where person_id in (select distinct person_id from linkage.person_clusters order by 1 limit 20)
-        """)
-    result = dg.materialize([*ASSETS, *CHECKS], resources=resources(copy, None),
-                            selection=dg.AssetSelection.checks(clusters_are_sane, records_conserved),
-                            raise_on_error=False)
+    (planted,) = plant_chains(copy, chains=1, length=CLUSTER_LIMITS.max_size + 6)
+
+    result = dg.materialize([*ASSETS, *CHECKS], resources=resources(copy, None), raise_on_error=False,
+                            selection=dg.AssetSelection.assets(person_clusters, review_queue)
+                            | dg.AssetSelection.checks(clusters_are_sane, records_conserved))
+
+    assert result.success
     evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
-    assert not evaluations["clusters_are_sane"].passed
-    assert evaluations["clusters_are_sane"].metadata["oversized_persons"].value == 1
-    assert evaluations["records_conserved"].passed  # merged, but every record still there once
+    assert evaluations["clusters_are_sane"].passed and evaluations["records_conserved"].passed
+    assert evaluations["clusters_are_sane"].metadata["records_split_from_oversized"].value == len(planted)
+    metadata = result.asset_materializations_for_node("linkage__person_clusters")[0].metadata
+    assert metadata["oversized_persons_split"].value == 1
+    assert metadata["largest_cluster"].value <= CLUSTER_LIMITS.max_size
+    with duckdb.connect(str(copy), read_only=True) as con:
+        split = con.execute("select count(distinct person_id), count(distinct split_from), max(cluster_size) "
+                            "from linkage.person_clusters where list_contains(?, person_record_key)",
+                            [planted]).fetchall()[0]
+        queued = con.execute("select count(*) from linkage.review_queue where review_reason = "
+                             "'oversized_cluster_split' and list_contains(?, person_record_key_l)",
+                             [planted]).fetchall()[0][0]
+    # The planted links are below every repair threshold: each record is its own person again, in one split.
+    assert split == (len(planted), 1, 1)
+    assert queued == len(planted) - 1
+
+
+def test_the_cluster_gate_trips_when_the_model_merges_many_unrelated_people(linked, tmp_path):
+    warehouse, _ = linked
+    copy = tmp_path / "wh" / "warehouse.duckdb"
+    copy.parent.mkdir()
+    shutil.copyfile(warehouse, copy)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        records = con.execute("select count(*) from linkage.person_clusters").fetchall()[0][0]
+    length = CLUSTER_LIMITS.max_size + 2
+    chains = int(records * CLUSTER_LIMITS.max_oversized_record_share * 2 / length) + 1  # twice the allowed share
+    plant_chains(copy, chains=chains, length=length)
+
+    result = dg.materialize([*ASSETS, *CHECKS], resources=resources(copy, None), raise_on_error=False,
+                            selection=dg.AssetSelection.assets(person_clusters, review_queue)
+                            | dg.AssetSelection.checks(clusters_are_sane, records_conserved))
+
+    evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    sane = evaluations["clusters_are_sane"]
+    assert not sane.passed
+    assert sane.metadata["oversized_persons"].value == 0  # repaired all the same
+    assert sane.metadata["split_record_share"].value > CLUSTER_LIMITS.max_oversized_record_share
+    assert not result.success  # blocking: what depends on the clusters does not run
+    assert not result.asset_materializations_for_node("linkage__review_queue")
 
 
 def test_the_conservation_check_fails_when_a_record_is_lost_and_stops_what_follows(warehouse_copy, demo_dir):
@@ -163,7 +216,7 @@ def test_the_training_job_writes_a_new_model_version_and_reports_it(warehouse_co
     path = tmp_path / "models" / "person_model.json"
     result = train_person_model.execute_in_process(
         run_config={"ops": {"fit_person_model": {"config": {"trained_on": "test province", "u_max_pairs": 2e5}}}},
-        resources={"warehouse": DuckDBResource(database=str(warehouse_copy)),
+        resources={"warehouse": Warehouse(database=str(warehouse_copy)),
                    "person_model": PersonModel(path=str(path))},
     )
     assert result.success

@@ -14,9 +14,11 @@ from dagster_dbt import (
 )
 from dagster_duckdb import DuckDBResource
 
+from sepakat_dagster import duckdb_limits
 from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE, sepakat_dbt_project
 from sepakat_dagster.defs.metadata import markdown_table
 from sepakat_dagster.quality.gates import is_personal_column
+from sepakat_dagster.resource_usage import Usage, measure
 
 
 class SepakatDbtTranslator(DagsterDbtTranslator):
@@ -54,7 +56,8 @@ def build_with_row_counts(invocation: DbtCliInvocation, warehouse: DuckDBResourc
     finishes (dagster-dbt's `fetch_row_counts` would wait on the lock): the events are held until dbt exits, counted
     in one connection, then released. A failed build still reports what it built before raising.
     """
-    events = list(invocation.stream())
+    with measure() as usage:  # dbt runs in a child process: the peak covers it
+        events = list(invocation.stream())
     nodes = invocation.manifest["nodes"]
     with warehouse.get_connection() as con:
         for event in events:
@@ -62,10 +65,22 @@ def build_with_row_counts(invocation: DbtCliInvocation, warehouse: DuckDBResourc
                 else None
             node = nodes.get(unique_id.text, {}) if unique_id else {}
             if node.get("relation_name"):
-                event = event.with_metadata({**event.metadata, **_table_metadata(con, node)})
+                metadata = {**event.metadata, **_table_metadata(con, node)}
+                event = event.with_metadata({**metadata, **_speed_metadata(metadata, usage)})
             yield event
     if not invocation.is_successful():
         raise invocation.get_error()
+
+
+def _speed_metadata(metadata: Mapping[str, Any], usage: Usage) -> dict:
+    """Rows per second of one model (dbt times each) and the peak memory of the whole dbt step."""
+    # Values arrive raw or wrapped in a MetadataValue, depending on who set them.
+    seconds = float(getattr(duration := metadata.get("Execution Duration", 0.0), "value", duration))
+    rows = getattr(rows := metadata.get("dagster/row_count"), "value", rows)
+    speed = {"step_peak_memory_mib": round(usage.peak_mib)} if usage.peak_mib else {}
+    if rows is not None and seconds > 0:
+        speed["rows_per_second"] = round(rows / seconds)
+    return speed
 
 
 PREVIEW_ROWS = 10
@@ -95,6 +110,13 @@ def _table_metadata(con, node: Mapping[str, Any]) -> dict:
     return {"dagster/row_count": rows, "preview": dg.MetadataValue.md(table + note)}
 
 
+def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBResource) -> DbtCliInvocation:
+    """`dbt build` of the step's selection. dbt's profile reads the DuckDB memory limit and spill folder from the
+    environment, the only input a profile has, so the pipeline's setting is exported before dbt starts."""
+    with duckdb_limits.exported(warehouse.database):  # dbt's process starts inside `cli`
+        return dbt.cli(["build"], context=context, raise_on_error=False)
+
+
 # Marts read the Splink clusters, which read int_persons: two dbt steps, one each side of the linkage.
 MARTS = "path:models/marts"
 
@@ -109,7 +131,7 @@ MARTS = "path:models/marts"
 )
 def sepakat_dbt_harmonisation(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBResource):
     """Seeds, staging and intermediate models and their tests in one `dbt build`."""
-    yield from build_with_row_counts(dbt.cli(["build"], context=context, raise_on_error=False), warehouse)
+    yield from build_with_row_counts(_build(context, dbt, warehouse), warehouse)
 
 
 @dbt_assets(
@@ -122,7 +144,7 @@ def sepakat_dbt_harmonisation(context: dg.AssetExecutionContext, dbt: DbtCliReso
 )
 def sepakat_dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBResource):
     """The marts planners read, built after the linkage; a failing error-severity test stops what follows."""
-    yield from build_with_row_counts(dbt.cli(["build"], context=context, raise_on_error=False), warehouse)
+    yield from build_with_row_counts(_build(context, dbt, warehouse), warehouse)
 
 
 @dg.definitions

@@ -16,6 +16,7 @@ from sepakat_dagster.ingest.loader import (
     recount_file,
     vintage_of,
 )
+from sepakat_dagster.resource_usage import measure
 
 _DUCKDB_TYPES = {
     "integer": "BIGINT",
@@ -75,7 +76,7 @@ def build_source_asset(source: Source) -> dg.AssetsDefinition:
     def _load(context: dg.AssetExecutionContext, warehouse: DuckDBResource, landing: LandingDirectory):
         try:
             landed = find_landed_file(source, landing.root)
-            with warehouse.get_connection() as con:
+            with measure() as usage, warehouse.get_connection() as con:
                 result = load_source(con, source, landed)
                 preview = preview_rows(con, source)
         except UnusableFileError as error:
@@ -85,7 +86,8 @@ def build_source_asset(source: Source) -> dg.AssetsDefinition:
                 f"{result.file_name}: {result.rows_quarantined} of {result.rows_read} rows quarantined "
                 f"(see audit.quarantine where source = '{source.name}')"
             )
-        return dg.MaterializeResult(metadata=_materialization_metadata(result, preview))
+        return dg.MaterializeResult(
+            metadata={**_materialization_metadata(result, preview), **usage.metadata(result.rows_read)})
 
     return _load
 
@@ -94,7 +96,9 @@ def build_conservation_check(source: Source) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=dg.AssetKey(["raw", source.name]),
         name="rows_conserved",
-        description="Records in the landed file = rows in the raw table + rows in quarantine, exactly.",
+        description="Records in the landed file = rows in the raw table + rows in quarantine, exactly. Zero "
+        "tolerance on purpose: the loader writes both in one transaction, so a record unaccounted for is a loader "
+        "bug, not a bad record, whatever the size of the file.",
         blocking=True,
         pool="duckdb",
     )
