@@ -15,7 +15,7 @@ export SEPAKAT_TRUTH ?= $(DATA_DIR)/demo/truth
 export SEPAKAT_PSEUDONYM_KEY ?= $(shell cat $(DATA_DIR)/.pseudonym_key 2>/dev/null)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install demo test ui lint bench clean
+.PHONY: install demo test ui lint bench bench-province clean
 
 # dbt's manifest must exist before the Dagster definitions are imported; re-parse when the dbt project changes.
 MANIFEST := dbt_project/target/manifest.json
@@ -50,6 +50,11 @@ bench: install  ## speed figures; not part of the tests
 	$(BIN)/python benchmarks/bench_generate.py --persons 1000000
 	$(BIN)/python benchmarks/bench_ingest.py --persons 1000000
 	$(BIN)/python benchmarks/bench_linkage.py --persons 575000
+
+# The province refresh benchmark (docs/performance.md); its data and bench_province.json go to data/bench/.
+PERSONS_LIST ?= 1375000 2750000 5500000
+bench-province: install $(MANIFEST)  ## a refresh per size, stage by stage; PERSONS_LIST="20000 40000" is quick
+	$(BIN)/python benchmarks/bench_province.py --persons $(PERSONS_LIST)
 
 clean:
 	rm -rf $(DATA_DIR) .dagster_home

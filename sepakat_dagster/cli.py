@@ -9,9 +9,13 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sepakat_dagster import paths
 from sepakat_dagster.marts.cli import add_export_command
+
+if TYPE_CHECKING:  # dagster is imported where it is used, so that `sepakat --help` answers at once
+    import dagster as dg
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -66,11 +70,18 @@ def _ensure_pseudonym_key(data_dir: Path) -> None:
     os.environ["SEPAKAT_PSEUDONYM_KEY"] = key_file.read_text().strip()
 
 
-def _run_refresh(warehouse: Path, landing: Path, log_path: Path) -> str:
-    """Run the `refresh` job in this process, recorded in the persistent instance (DAGSTER_HOME).
+class RefreshFailed(Exception):
+    """A refresh run that failed. The message names failed steps and checks, the log and the run, never a value
+    from the data: step error messages can quote a delivered file, so they stay in the log and the Dagster UI."""
 
-    What the steps print (dbt's progress lines above all) goes to `log_path`, so the terminal keeps warnings and
-    the summary; the Dagster UI has every step's logs too.
+
+def _run_refresh(warehouse: Path, landing: Path, log_path: Path) -> str:
+    """Run the `refresh` job in this process, recorded in the persistent instance (DAGSTER_HOME); the run id.
+
+    What the steps print (dbt's progress lines above all) and Dagster's own console output (with a stack trace for
+    every failed step) go to `log_path`; the terminal gets the warnings the steps logged, then the summary, or on
+    failure a short account of what failed and where to look (`RefreshFailed`). The Dagster UI has every step's
+    logs too.
     """
     import contextlib
 
@@ -83,18 +94,52 @@ def _run_refresh(warehouse: Path, landing: Path, log_path: Path) -> str:
 
     job = defs().resolve_job_def("refresh")
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with dg.DagsterInstance.get() as instance, log_path.open("w") as log, contextlib.redirect_stdout(log):
-        result = job.execute_in_process(
-            instance=instance,
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-            raise_on_error=False,
-        )
+    print(f"Refreshing every asset from {landing} (step output in {log_path})", flush=True)
+    with dg.DagsterInstance.get() as instance:
+        with log_path.open("w") as log, contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+            result = job.execute_in_process(
+                instance=instance,
+                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+                raise_on_error=False,
+            )
+        _print_warnings(instance, result.run_id)
     if not result.success:
-        failed = [event.step_key for event in result.all_events if event.is_step_failure]
-        raise SystemExit(
-            f"The refresh run {result.run_id} failed at {', '.join(failed)}: see {log_path} or the Dagster UI"
-        )
+        raise RefreshFailed(_describe_failure(result, log_path))
     return result.run_id
+
+
+def _print_warnings(instance: dg.DagsterInstance, run_id: str) -> None:
+    """The warnings the steps logged (rows quarantined, for instance), which Dagster's console would have shown."""
+    import logging
+
+    warnings = [entry for entry in instance.all_logs(run_id)
+                if not entry.is_dagster_event and entry.level == logging.WARNING]
+    for entry in warnings:
+        print(f"warning: {entry.step_key or 'run'}: {entry.user_message}", file=sys.stderr)
+
+
+def _describe_failure(result: dg.ExecuteInProcessResult, log_path: Path) -> str:
+    """Which steps and checks failed, by key and name only, and where their errors are."""
+    import dagster as dg
+
+    failed_steps = sorted(result.get_failed_step_keys())
+    not_passed = [evaluation for evaluation in result.get_asset_check_evaluations() if not evaluation.passed]
+    failed_checks = sorted(f"{evaluation.check_name} on {evaluation.asset_key.to_user_string()}"
+                           for evaluation in not_passed if evaluation.severity == dg.AssetCheckSeverity.ERROR)
+    warned = len(not_passed) - len(failed_checks)  # listed in the quality report; they stop nothing
+    lines = [f"The refresh run {result.run_id} failed."]
+    lines += ["Failed steps:", *(f"  {step}" for step in failed_steps)] if failed_steps else \
+        ["No step failed: the run itself did (see the log)."]
+    if failed_checks:
+        lines += ["Failed checks:", *(f"  {check}" for check in failed_checks)]
+    if warned:
+        lines.append(f"{warned} more checks failed at severity WARN (they stop nothing; the Dagster UI lists them)")
+    lines += [
+        f"Step output and errors: {log_path}",
+        f"Every step's logs: run {result.run_id} in the Dagster UI (`make ui`, then "
+        f"http://127.0.0.1:3000/runs/{result.run_id})",
+    ]
+    return "\n".join(lines)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -109,6 +154,15 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"\nQuality and lineage report: {args.data_dir / 'reports' / 'latest.html'}")
     print(f"great-expectations Data Docs: {args.data_dir / 'reports' / 'data_docs' / 'index.html'}")
     print(f"Demo finished in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    """Refresh every asset from the registries already in the landing folder (no generation, unlike `demo`)."""
+    started = time.monotonic()
+    log_path = args.log or args.warehouse.parent / "logs" / "refresh.log"
+    run_id = _run_refresh(args.warehouse, args.landing, log_path)
+    print(f"Refresh run {run_id} succeeded in {time.monotonic() - started:.0f} s (step output in {log_path})")
     return 0
 
 
@@ -174,6 +228,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--data-dir", type=Path, default=paths.DEFAULT_DATA_DIR)
     demo.set_defaults(handler=_demo)
 
+    refresh = commands.add_parser("refresh", help="refresh every asset from the registries already landed")
+    refresh.add_argument("--warehouse", type=Path, default=paths.warehouse_path())
+    refresh.add_argument("--landing", type=Path, default=paths.landing_dir(), help="one folder per registry")
+    refresh.add_argument("--log", type=Path, help="step output (default: logs/refresh.log beside the warehouse)")
+    refresh.set_defaults(handler=_refresh)
+
     report = commands.add_parser("report", help="write the static HTML quality and lineage report")
     report.add_argument("--warehouse", type=Path, default=paths.warehouse_path())
     report.add_argument("--out", type=Path, default=paths.DEFAULT_DATA_DIR / "reports")
@@ -196,8 +256,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command's exit code. A failed refresh is an outcome, not a crash: it is reported on stderr and returns 1
+    through the same quiet exit as a success (`run`), without a traceback."""
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except RefreshFailed as failure:
+        print(f"\n{failure}", file=sys.stderr)
+        return 1
 
 
 def run() -> None:

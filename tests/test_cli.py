@@ -1,0 +1,106 @@
+"""The `sepakat` command: `refresh` parses its options, and a failed refresh ends cleanly.
+
+A failed run is an outcome an operator acts on, so it must say what failed and where to look, exit non-zero, and
+leave out what would bury that: Python tracebacks and the reference-leak warnings of an interpreter teardown.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import yaml
+
+from sepakat_dagster.cli import _describe_failure, build_parser
+from sepakat_dagster.paths import REPO_ROOT
+
+VENV_BIN = Path(sys.executable).parent
+PSEUDONYM_KEY = "sepakat-test-pseudonym-key-0001"
+RUN_TIMEOUT_S = 180
+
+
+def test_refresh_accepts_its_options(tmp_path: Path):
+    args = build_parser().parse_args(["refresh", "--warehouse", str(tmp_path / "warehouse.duckdb"),
+                                      "--landing", str(tmp_path / "landing"), "--log", str(tmp_path / "run.log")])
+    assert args.command == "refresh"
+    assert (args.warehouse, args.landing, args.log) == (
+        tmp_path / "warehouse.duckdb", tmp_path / "landing", tmp_path / "run.log")
+
+
+def test_refresh_defaults_come_from_the_environment_and_the_warehouse():
+    args = build_parser().parse_args(["refresh"])
+    assert args.warehouse.name == "warehouse.duckdb"
+    assert args.landing.name
+    assert args.log is None  # resolved beside the warehouse when the command runs
+
+
+def test_the_failure_names_blocking_checks_by_name_and_asset_and_never_their_values(tmp_path: Path):
+    @dg.asset(key=["raw", "people"])
+    def people() -> None:
+        return None
+
+    @dg.asset_check(asset=people, blocking=True)
+    def nik_is_unique() -> dg.AssetCheckResult:
+        return dg.AssetCheckResult(passed=False, description="duplicated NIK 5301014505890001")
+
+    @dg.asset_check(asset=people, name="spread", blocking=False)
+    def spread() -> dg.AssetCheckResult:
+        return dg.AssetCheckResult(passed=False, severity=dg.AssetCheckSeverity.WARN)
+
+    @dg.asset(deps=[people])
+    def downstream() -> None:
+        return None
+
+    result = dg.materialize([people, downstream, nik_is_unique, spread], raise_on_error=False)
+    message = _describe_failure(result, tmp_path / "refresh.log")
+
+    assert not result.success
+    assert "nik_is_unique on raw/people" in message
+    assert "1 more checks failed at severity WARN" in message
+    assert str(tmp_path / "refresh.log") in message and result.run_id in message
+    assert "5301014505890001" not in message
+
+
+def write_instance(home: Path) -> None:
+    """The repository's dagster.yaml with its relative storage folders moved under `home`: the run history of
+    the test stays out of the repository."""
+
+    def relocate(node):
+        if isinstance(node, dict):
+            return {k: str(home / v) if k == "base_dir" else relocate(v) for k, v in node.items()}
+        return node
+
+    home.mkdir(parents=True)
+    config = relocate(yaml.safe_load((REPO_ROOT / "dagster.yaml").read_text()))
+    (home / "dagster.yaml").write_text(yaml.safe_dump(config))
+
+
+def test_a_failed_refresh_names_the_failed_steps_and_the_log_without_a_traceback(tmp_path: Path):
+    landing = tmp_path / "landing"  # empty: every source asset fails, nothing downstream runs
+    landing.mkdir()
+    warehouse = tmp_path / "wh" / "warehouse.duckdb"
+    home = tmp_path / "dagster_home"
+    write_instance(home)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SEPAKAT_", "DAGSTER_"))} | {
+        "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "DAGSTER_HOME": str(home),
+        "SEPAKAT_PSEUDONYM_KEY": PSEUDONYM_KEY,
+        "SEPAKAT_REPORTS": str(tmp_path / "reports"),
+    }
+    completed = subprocess.run(
+        [str(VENV_BIN / "sepakat"), "refresh", "--warehouse", str(warehouse), "--landing", str(landing)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S,
+    )
+
+    log = warehouse.parent / "logs" / "refresh.log"
+    assert completed.returncode == 1, completed.stderr
+    assert "Failed steps:" in completed.stderr
+    assert "raw__regsosek_individu" in completed.stderr
+    assert str(log) in completed.stderr
+    assert "make ui" in completed.stderr
+    output = completed.stdout + completed.stderr
+    assert "Traceback" not in output
+    assert "Stack Trace" not in output
+    assert "leak" not in output.lower()
+    assert "no file matching" in log.read_text()  # the step errors are kept, in the log
