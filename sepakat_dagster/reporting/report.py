@@ -76,7 +76,9 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[object]], numeric_fro
 
 
 def bar_chart(bars: Sequence[tuple[str, float]], unit: str = "", width: int = 640) -> str:
-    """Horizontal bars as inline SVG from a zero line (negative values to its left); labels sized to fit."""
+    """Horizontal bars as inline SVG from a zero line (negative values to its left); labels sized to fit. A bar
+    without a value (a suppressed cell) is left out."""
+    bars = [("" if label is None else str(label), value) for label, value in bars if value is not None]
     if not bars:
         return ""
     label_width = min(260, 7 * max(len(label) for label, _ in bars) + 12)
@@ -189,9 +191,9 @@ def _targeting_section(con: duckdb.DuckDBPyConnection) -> str:
 
 def _budget_chart(con: duckdb.DuckDBPyConnection) -> str:
     bars = con.execute("""
-        select region_name, sum(net_reallocation_idr) / 1e6
+        select coalesce(region_name, region_code), sum(net_reallocation_idr) / 1e6
         from marts.budget_reallocation where region_level = 'regency'
-        group by region_name order by 2
+        group by all order by 2
     """).fetchall()
     return ("<h3>Net reallocation per regency, all programmes (Rp million a year; negative: more money needed to "
             "close exclusion errors than inclusion errors free)</h3>" + bar_chart(bars, " m"))

@@ -40,3 +40,9 @@ def test_bar_chart_scales_to_the_largest_value():
     svg = bar_chart([("a", 10.0), ("b", 5.0)])
     widths = [float(part.split("'")[0]) for part in svg.split("<rect x='")[1:] for part in [part.split("width='")[1]]]
     assert widths[0] == 2 * widths[1]
+
+
+def test_bar_chart_leaves_out_suppressed_cells_and_survives_unnamed_regions():
+    chart = bar_chart([("Kupang", 1.5), (None, -2.0), ("Alor", None)])
+    assert chart.count("<rect") == 2
+    assert "Alor" not in chart
