@@ -47,6 +47,7 @@ RECORDS = "person_records"  # the prepared table in the in-memory connection
 # Derived columns, computed once in SQL rather than in every comparison:
 # - unique_id / source_dataset: the names Splink expects;
 # - name_tokens: the normalised name as a list, for token comparisons (reordered, shortened, initials);
+# - name_initial: the first letter of the sorted tokens, a blocking key that survives reordered names;
 # - birth_date_key: year + the two day/month numbers in ascending order, so that a record whose day and month
 #   were swapped still blocks with the correct one;
 # - nik_is_consistent: the NIK is valid and agrees with the recorded sex and birth date (what the deterministic
@@ -68,6 +69,7 @@ select
     name_normalised,
     string_split(name_normalised, ' ') as name_tokens,
     name_tokens_sorted,
+    left(name_tokens_sorted, 1) as name_initial,
     first_name,
     last_name,
     sex,

@@ -15,7 +15,7 @@ from splink import SettingsCreator, block_on
 
 MODEL_NAME = "person"
 # Bump when the comparisons or blocking rules change: a model trained under another version is refused.
-SETTINGS_VERSION = 1
+SETTINGS_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -70,11 +70,19 @@ NOT_LINKED_BY_NIK = "coalesce(l.deterministic_group <> r.deterministic_group, tr
 # Blocking: each rule is an equi-join on few columns, so that each record meets only a handful of others
 # (about 100k comparisons per second per core; keep comparisons per record low). Order matters only for
 # reporting: a pair is counted under the first rule that generates it.
+# Comparisons per record grow with the number of records per cell (a province's regencies and birth dates are
+# fixed, its people are not), so every rule must be narrow enough for a 5.5-million-person province: the former
+# "same regency and birth date" rule alone gave 17.7 comparisons per record there (170 million pairs, three
+# quarters of the linkage time) for 0.0005 % of true pairs that no other rule found. Its two narrower halves
+# give 4 per record together and keep 99.998 % blocking recall (measured against the generator's truth).
 BLOCKING_RULES: tuple[tuple[str, str], ...] = (
     # (name, SQL) — the name shows in person_links.match_key and in the blocking report.
     ("same_nik", "l.nik = r.nik"),
-    # Same regency and the same birth date, or the same date with day and month swapped.
-    ("regency_birth_date", "l.regency_code = r.regency_code and l.birth_date_key = r.birth_date_key"),
+    # Same district and the same birth date, or the same date with day and month swapped.
+    ("district_birth_date", "l.district_code = r.district_code and l.birth_date_key = r.birth_date_key"),
+    # Moved within a regency: the same (or swapped) date and the same initial of the alphabetically first token.
+    ("regency_birth_date_initial", "l.regency_code = r.regency_code and l.birth_date_key = r.birth_date_key "
+     "and l.name_initial = r.name_initial"),
     # Moved across regencies: the same date and the same first or last name token.
     ("birth_date_first_name", "l.birth_date = r.birth_date and l.first_name = r.first_name"),
     ("birth_date_last_name", "l.birth_date = r.birth_date and l.last_name = r.last_name"),

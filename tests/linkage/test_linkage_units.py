@@ -71,7 +71,8 @@ def test_clusters_are_connected_components_named_by_their_smallest_key(con):
                              [("b:1", "c:1", 0.99), ("a:1", "b:1", 1.0), ("d:1", "e:1", 0.5)])
     persons = dict(con.execute("select person_record_key, person_id from person_clusters").fetchall())
     assert persons == {"a:1": "a:1", "b:1": "a:1", "c:1": "a:1", "d:1": "d:1", "e:1": "e:1"}
-    assert summary == {"records": 5, "persons": 3, "persons_with_several_records": 1, "largest_cluster": 3}
+    assert summary == {"records": 5, "persons": 3, "persons_with_several_records": 1, "largest_cluster": 3,
+                       "oversized_persons_found": 0, "records_in_oversized_persons": 0}
     assert cluster.conservation(con, "person_clusters", "nodes")["missing"] == 0
 
 
@@ -116,11 +117,12 @@ def test_the_review_queue_holds_uncertain_pairs_with_the_fields_that_disagree(co
     con.execute("alter table int_persons add column full_name varchar")
     con.execute("update int_persons set full_name = name_normalised")
     con.execute("""create table links as select * from (values
-        ('dtks_art:1', 'regsosek_individu:1', 'dtks', 'regsosek', 'splink', 'regency_birth_date', 3.0, 0.8),
+        ('dtks_art:1', 'regsosek_individu:1', 'dtks', 'regsosek', 'splink', 'district_birth_date', 3.0, 0.8),
         ('p3ke_individu:1', 'regsosek_individu:1', 'p3ke', 'regsosek', 'nik', 'deterministic_nik', null, 1.0))
         as t(person_record_key_l, person_record_key_r, registry_l, registry_r, method, match_key, match_weight,
              match_probability)""")
-    con.execute("create table clusters as select person_record_key, person_record_key as person_id from int_persons")
+    con.execute("create table clusters as select person_record_key, person_record_key as person_id, "
+                "null::varchar as split_from from int_persons")
     counts = review.build_review_queue(con, "queue", "links", "int_persons", "clusters")
     assert counts["pairs"] == 1 and counts["already_same_person"] == 0
     row = con.execute("select person_record_key_l, disagreeing_fields, missing_fields from queue").fetchall()
