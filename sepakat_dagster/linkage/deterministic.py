@@ -37,13 +37,22 @@ def link_on_nik(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
     Returns counts: trusted records, groups linked, groups left to Splink as ambiguous, pairs linked.
     """
+    # Only what the join needs, and only NIKs held by more than one trusted record: a province's records joined
+    # whole would carry every column through the hash table.
+    con.execute(f"""
+        create or replace table nik_shared as
+        select unique_id, nik, name_normalised, name_tokens_sorted, name_tokens
+        from {RECORDS}
+        where nik_is_consistent
+        qualify count(*) over (partition by nik) > 1
+    """)
     con.execute(f"""
         create or replace table nik_candidate_pairs as
         select l.unique_id as unique_id_l, r.unique_id as unique_id_r, l.nik, {names_compatible_sql()} as compatible
-        from {RECORDS} as l
-        join {RECORDS} as r on l.nik = r.nik and l.unique_id < r.unique_id
-        where l.nik_is_consistent and r.nik_is_consistent
+        from nik_shared as l
+        join nik_shared as r on l.nik = r.nik and l.unique_id < r.unique_id
     """)
+    con.execute("drop table nik_shared")
     con.execute("""
         create or replace table nik_groups as
         select nik, bool_and(compatible) as unambiguous

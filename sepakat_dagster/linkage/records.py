@@ -44,6 +44,8 @@ CONTRACT_COLUMNS = (
 
 RECORDS = "person_records"  # the prepared table in the in-memory connection
 
+# No ORDER BY here: the deterministic pass (deterministic.py), which every path runs next, writes the table in key
+# order once; sorting a province's records twice cost minutes.
 # Derived columns, computed once in SQL rather than in every comparison:
 # - unique_id / source_dataset: the names Splink expects;
 # - name_tokens: the normalised name as a list, for token comparisons (reordered, shortened, initials);
@@ -84,7 +86,6 @@ select
     district_code,
     regency_code
 from {{source}}
-order by person_record_key
 """
 
 
@@ -161,7 +162,7 @@ def attached(con: duckdb.DuckDBPyConnection, warehouse: Path | str, alias: str =
 
 
 def copy_from_warehouse(con: duckdb.DuckDBPyConnection, warehouse: Path | str, table: str = INT_PERSONS) -> int:
-    """Copy the contract columns of `table` from the warehouse file into `con` and prepare them; returns rows.
+    """Prepare the records from the contract columns of `table` in the warehouse file, in one pass; returns rows.
 
     The warehouse is attached read-only and detached again, so no connection to the file stays open.
     """
@@ -169,9 +170,7 @@ def copy_from_warehouse(con: duckdb.DuckDBPyConnection, warehouse: Path | str, t
         missing = sorted(set(CONTRACT_COLUMNS) - set(_columns(con, alias, table)))
         if missing:
             raise ValueError(f"{table} lacks the column(s) the linkage reads: {', '.join(missing)}")
-        con.execute(f"create or replace table int_persons as select {', '.join(CONTRACT_COLUMNS)} "
-                    f"from {alias}.{table}")
-    return prepare(con, "int_persons")
+        return prepare(con, f"{alias}.{table}")
 
 
 def prepare(con: duckdb.DuckDBPyConnection, source: str) -> int:
