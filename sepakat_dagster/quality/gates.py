@@ -2,7 +2,8 @@
 
 Each file is a plain great-expectations suite; its `meta.sepakat` says which asset it gates, which table to read,
 which columns are personal, and the SQL for any `$PARAMETER` it compares against (row-count conservation needs
-the count of the stage before). Checked when loaded, so a suite that could print a person never runs.
+the count of the stage before). Checked when loaded, so a suite that could print a person never runs, and a
+blocking expectation whose threshold would not scale to a 5.5-million-person province never gates a refresh.
 """
 
 from __future__ import annotations
@@ -50,6 +51,16 @@ COUNT_ONLY_EXPECTATIONS = frozenset({
 })
 
 
+# Expectations whose threshold is a share or a divergence by definition, so it means the same at 4,000 persons as
+# at 5.5 million; a row count bounded by a `$PARAMETER` (a count the pipeline measures) scales the same way.
+SCALED_EXPECTATIONS = frozenset({
+    "expect_column_kl_divergence_to_be_less_than",
+    "expect_column_proportion_of_non_null_values_to_be_between",
+    "expect_column_proportion_of_unique_values_to_be_between",
+})
+ROW_COUNT_BETWEEN = "expect_table_row_count_to_be_between"
+
+
 class GateDefinitionError(ValueError):
     """A suite file that cannot gate anything, or that could leak a person into its results."""
 
@@ -79,6 +90,39 @@ def _columns(kwargs: dict) -> list[str]:
     columns += kwargs.get("column_list", [])
     columns += [kwargs[k] for k in ("column_A", "column_B") if k in kwargs]
     return columns
+
+
+def _is_parameter(value: object) -> bool:
+    return isinstance(value, dict) and "$PARAMETER" in value
+
+
+def _threshold_problem(expectation: dict) -> str | None:
+    """Why a blocking expectation's threshold is not allowed, or None.
+
+    A province of 5.5 million persons once failed its nightly refresh on 7 records. So a critical (blocking)
+    expectation must either tolerate a rate of bad rows (`mostly` below 1), be a rate or measured count by its
+    type, or be an invariant the pipeline's own code guarantees (`meta.invariant: true`), where one violation is
+    a bug. Either way `meta.why` says why the threshold is what it is, for the reviewer and the forum.
+    """
+    if expectation.get("severity", "critical") != "critical":
+        return None
+    meta = expectation.get("meta") or {}
+    if not str(meta.get("why") or "").strip():
+        return "has no meta.why: say why its threshold is what it is"
+    kwargs = expectation.get("kwargs", {})
+    mostly = kwargs.get("mostly")
+    is_rate = isinstance(mostly, int | float) and not isinstance(mostly, bool) and 0 < mostly < 1
+    invariant = meta.get("invariant") is True
+    if invariant and is_rate:
+        return "is marked invariant but tolerates a rate (mostly); an invariant holds for every row"
+    scaled = expectation.get("type") in SCALED_EXPECTATIONS or (
+        expectation.get("type") == ROW_COUNT_BETWEEN
+        and any(_is_parameter(kwargs.get(bound)) for bound in ("min_value", "max_value"))
+    )
+    if invariant or is_rate or scaled:
+        return None
+    return ("is a zero-tolerance count that a handful of records would trip on a large province: give it a rate "
+            "(kwargs.mostly below 1) or, if the pipeline's code guarantees it, meta.invariant: true")
 
 
 def parse_gate(path: Path) -> Gate:
@@ -113,11 +157,16 @@ def parse_gate(path: Path) -> Gate:
                     "value in the results; use a count-only expectation"
                 )
         for value in expectation.get("kwargs", {}).values():
-            if isinstance(value, dict) and "$PARAMETER" in value and value["$PARAMETER"] not in gate.parameters:
+            if _is_parameter(value) and value["$PARAMETER"] not in gate.parameters:
                 raise GateDefinitionError(
                     f"{path.name}: expectation {position} uses parameter {value['$PARAMETER']} with no SQL in "
                     "meta.sepakat.parameters"
                 )
+        problem = _threshold_problem(expectation)
+        if problem:
+            on = ", ".join(_columns(expectation.get("kwargs", {})))
+            raise GateDefinitionError(f"{path.name}: expectation {position} ({kind}{' on ' + on if on else ''}) "
+                                      f"{problem}")
     if not suite.get("expectations"):
         raise GateDefinitionError(f"{path.name}: the suite has no expectations")
     return gate

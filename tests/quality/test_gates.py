@@ -1,5 +1,6 @@
-"""The gate catalogue and one gate run on a real DuckDB file: suites that could leak a person are refused, every
-committed suite builds in great-expectations, failures come back as counts, and the file is free afterwards."""
+"""The gate catalogue and one gate run on a real DuckDB file: suites that could leak a person or block a large
+province on a handful of records are refused, every committed suite builds in great-expectations, failures come
+back as counts, and the file is free afterwards."""
 
 import json
 import subprocess
@@ -13,6 +14,9 @@ from sepakat_dagster.quality.gates import STAGES, GateDefinitionError, load_gate
 from sepakat_dagster.quality.validate import build_suite, run_gate
 
 NIKS = ["5301015003900001", "5301015003900002", "5301015003900002", None, "53010150039"]
+INVARIANT = {"invariant": True, "why": "Guaranteed by the code under test."}
+WHY = {"why": "A stated reason."}
+NOT_NULL = {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "nik"}}
 
 
 def _suite(folder: Path, name: str, expectations: list, **sepakat) -> Path:
@@ -48,9 +52,42 @@ def test_a_parameter_without_sql_and_an_unknown_expectation_are_refused(tmp_path
     with pytest.raises(GateDefinitionError, match="raw_rows"):
         parse_gate(path)
     typo = parse_gate(_suite(tmp_path, "typo", [{"type": "expect_column_values_to_be_nice",
-                                                 "kwargs": {"column": "sex"}}]))
+                                                 "kwargs": {"column": "sex"}, "meta": INVARIANT}]))
     with pytest.raises(GateDefinitionError, match="expect_column_values_to_be_nice"):
         build_suite(typo)
+
+
+@pytest.mark.parametrize(("expectation", "problem"), [
+    (NOT_NULL, r"expectation 1 \(expect_column_values_to_not_be_null on nik\) has no meta.why"),
+    ({**NOT_NULL, "kwargs": {"column": "nik", "mostly": 0.99}}, "has no meta.why"),
+    ({**NOT_NULL, "meta": {"invariant": True}}, "has no meta.why"),
+    ({**NOT_NULL, "meta": WHY}, "is a zero-tolerance count"),
+    ({**NOT_NULL, "kwargs": {"column": "nik", "mostly": 1}, "meta": WHY}, "is a zero-tolerance count"),
+    ({**NOT_NULL, "kwargs": {"column": "nik", "mostly": 0.99}, "meta": {**INVARIANT}},
+     "marked invariant but tolerates a rate"),
+    ({"type": "expect_table_row_count_to_equal", "kwargs": {"value": {"$PARAMETER": "rows"}}, "meta": WHY},
+     r"\(expect_table_row_count_to_equal\) is a zero-tolerance count"),
+])
+def test_a_blocking_expectation_needs_a_rate_or_an_invariant_and_a_reason(tmp_path: Path, expectation: dict,
+                                                                          problem: str):
+    """A 5.5-million-person province once failed its refresh on 7 records: a critical expectation may not count
+    bad rows with zero tolerance unless the code guarantees it, and it always says why."""
+    path = _suite(tmp_path, "blocking", [expectation], parameters={"rows": "select 1"})
+    with pytest.raises(GateDefinitionError, match=f"blocking.json: .*{problem}"):
+        parse_gate(path)
+
+
+def test_rates_invariants_scaled_expectations_and_warnings_are_accepted(tmp_path: Path):
+    path = _suite(tmp_path, "accepted", [
+        {**NOT_NULL, "kwargs": {"column": "nik", "mostly": 0.99}, "meta": WHY},
+        {**NOT_NULL, "severity": "critical", "meta": INVARIANT},
+        {"type": "expect_column_kl_divergence_to_be_less_than", "meta": WHY, "kwargs": {
+            "column": "desil", "partition_object": {"values": [1, 2], "weights": [0.5, 0.5]}, "threshold": 0.5}},
+        {"type": "expect_table_row_count_to_be_between", "kwargs": {"min_value": {"$PARAMETER": "rows"}},
+         "meta": WHY},
+        {**NOT_NULL, "severity": "warning"},
+    ], parameters={"rows": "select 1"})
+    assert parse_gate(path).expectation_count == 5
 
 
 def test_a_gate_reports_counts_not_people_and_releases_the_file(tmp_path: Path):
@@ -61,10 +98,11 @@ def test_a_gate_reports_counts_not_people_and_releases_the_file(tmp_path: Path):
         rows = list(zip(NIKS, [1, 2, 3, 11, 4], strict=True))
         con.executemany("insert into raw.persons values (?, ?)", rows)
     path = _suite(tmp_path, "persons", [
-        {"type": "expect_table_row_count_to_equal", "kwargs": {"value": {"$PARAMETER": "rows"}}},
-        {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "nik"}},
-        {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "nik"}},
-        {"type": "expect_column_value_lengths_to_equal", "kwargs": {"column": "nik", "value": 16}},
+        {"type": "expect_table_row_count_to_equal", "kwargs": {"value": {"$PARAMETER": "rows"}}, "meta": INVARIANT},
+        {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "nik"}, "meta": INVARIANT},
+        {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "nik", "mostly": 0.9}, "meta": WHY},
+        {"type": "expect_column_value_lengths_to_equal", "kwargs": {"column": "nik", "value": 16},
+         "meta": INVARIANT},
         {"type": "expect_column_values_to_be_between", "kwargs": {"column": "desil", "min_value": 1,
                                                                    "max_value": 10}, "severity": "warning"},
     ], parameters={"rows": "select 5"})
@@ -96,7 +134,8 @@ def test_the_stores_and_data_docs_keep_a_bounded_history(tmp_path: Path, monkeyp
     with duckdb.connect(str(database)) as con:
         con.execute("create schema raw; create table raw.persons as select 1 as desil")
     gate = parse_gate(_suite(tmp_path, "persons", [
-        {"type": "expect_column_values_to_be_between", "kwargs": {"column": "desil", "min_value": 1}}]))
+        {"type": "expect_column_values_to_be_between", "kwargs": {"column": "desil", "min_value": 1},
+         "meta": INVARIANT}]))
     monkeypatch.setattr(validate, "KEEP_RUNS", 2)
     for night in ("run-1", "run-2", "run-3"):
         run_gate(gate, database, {}, tmp_path / "reports", night)

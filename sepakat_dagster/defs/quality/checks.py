@@ -3,6 +3,10 @@
 A failed critical expectation fails the check with ERROR severity, so nothing downstream runs in the same run;
 failed warning-severity expectations show as a WARN result and do not block. Metadata carries counts and the
 failed expectations by column, never a value from a personal column.
+
+The check adds no threshold of its own: each expectation carries its threshold and the reason for it, and
+`gates.py` refuses a critical one that is neither a rate (`mostly`) nor a stated invariant, so no gate here fails a
+large province on a handful of records.
 """
 
 from pathlib import Path
