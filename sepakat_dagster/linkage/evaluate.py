@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from sepakat_dagster.linkage.records import RECORDS, scalar
-from sepakat_dagster.linkage.settings import BLOCKING_RULES
+from sepakat_dagster.linkage.settings import blocking_rules_for_prediction
 
 EVALUATION = "evaluation"
 SEGMENTS = ("all", "nik_valid", "nik_missing_or_corrupt")
@@ -169,7 +169,7 @@ def _blocking_sql(records: str) -> str:
     """Recall of candidate generation: true pairs linked by the deterministic pass or met by a blocking rule."""
     covered = " or ".join(
         ["coalesce(l.deterministic_group = r.deterministic_group, false)"]
-        + [f"coalesce({sql}, false)" for _, sql in BLOCKING_RULES]
+        + [f"coalesce({sql}, false)" for sql in blocking_rules_for_prediction()]
     )
     return f"""
         select 'blocking' as level, segment, null::double as precision, covered / nullif(actual, 0) as recall,

@@ -64,12 +64,25 @@ def test_the_birth_date_key_is_the_same_when_day_and_month_are_swapped():
     assert keys[0] == keys[1] != keys[2]
 
 
-def test_every_prediction_rule_leaves_pairs_the_nik_pass_linked_to_it():
+def test_prediction_rules_score_only_pairs_with_a_record_outside_the_nik_groups():
+    """Two records of one NIK group are linked already, two of different groups are two confirmed persons: only
+    pairs with at least one ungrouped record reach the model."""
     rules = settings.blocking_rules_for_prediction()
     assert len(rules) == len(settings.BLOCKING_RULES)
-    assert all(settings.NOT_LINKED_BY_NIK in rule for rule in rules)
     names = [name for name, _ in settings.BLOCKING_RULES]
     assert len(set(names)) == len(names)
+    with duckdb.connect() as con:
+        con.execute("""
+            create table records as select * from (values
+                ('a', 'X'), ('b', 'X'), ('c', 'Y'), ('d', null)) as t(unique_id, deterministic_group)
+        """)
+        pairs = con.execute(f"""
+            select l.unique_id || r.unique_id from records as l join records as r
+                on l.unique_id < r.unique_id and {settings.NOT_BOTH_GROUPED_BY_NIK}
+            order by 1
+        """).fetchall()
+    assert [p for (p,) in pairs] == ["ad", "bd", "cd"]
+    assert all(settings.NOT_BOTH_GROUPED_BY_NIK in rule for rule in rules)
 
 
 def test_the_settings_compare_names_dates_sex_place_and_nik():
