@@ -94,6 +94,10 @@ def test_evaluation_is_in_the_metadata_and_meets_the_floors(linked):
     links = result.asset_materializations_for_node("linkage__person_links")[0].metadata
     assert links["comparisons"].value > 0 and 0 < links["comparisons_per_record"].value <= 30
     assert links["model_version"].value.startswith("person-v")
+    for step in ("linkage__person_links", "linkage__person_clusters", "linkage__review_queue"):
+        figures = result.asset_materializations_for_node(step)[0].metadata
+        assert figures["seconds"].value > 0 and figures["peak_memory_mib"].value > 0
+    assert links["rows_per_second"].value > 0
 
 
 def test_no_name_nik_or_address_reaches_the_metadata(linked):

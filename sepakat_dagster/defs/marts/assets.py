@@ -10,6 +10,7 @@ from dagster_duckdb import DuckDBResource
 from sepakat_dagster.defs.linkage.resources import TruthDirectory
 from sepakat_dagster.defs.marts.resources import ExportDirectory
 from sepakat_dagster.marts import evaluate, export
+from sepakat_dagster.resource_usage import measure
 
 TARGETING_LIST_KEY = dg.AssetKey(["marts", "targeting_list"])
 TARGETING_ERRORS_KEY = dg.AssetKey(["marts", "targeting_errors"])
@@ -48,7 +49,7 @@ def targeting_list_exports(context: dg.AssetExecutionContext, warehouse: DuckDBR
     shutil.rmtree(staging, ignore_errors=True)
     rows_by_program: dict[str, int] = {}
     files = 0
-    with warehouse.get_connection() as con:
+    with measure() as usage, warehouse.get_connection() as con:
         programs = [row[0] for row in con.execute(
             "select distinct program from marts.targeting_list order by 1").fetchall()]
         regencies = [row[0] for row in con.execute(
@@ -68,6 +69,7 @@ def targeting_list_exports(context: dg.AssetExecutionContext, warehouse: DuckDBR
     context.log.info(f"{files} export files ({exported:,} rows) in {target}")
     return dg.MaterializeResult(metadata={
         "dagster/row_count": exported,
+        **usage.metadata(exported),
         "files": files,
         "regencies": len(regencies),
         "rows_listed": listed,
@@ -96,11 +98,11 @@ def targeting_vs_truth(context: dg.AssetExecutionContext, warehouse: DuckDBResou
             con.execute(f"drop table if exists {evaluate.EVALUATION_TABLE}")
         context.log.warning(f"No ground truth at {truth.root}: nothing to evaluate the targeting errors against")
         return dg.MaterializeResult(metadata={"ground_truth": "none", "dagster/row_count": 0})
-    with warehouse.get_connection() as con:
+    with measure() as usage, warehouse.get_connection() as con:
         comparisons = evaluate.evaluate_targeting(con, truth.root)
         rows = con.execute(f"select count(*) from {evaluate.EVALUATION_TABLE}").fetchone()[0]
         province = evaluate.province_table(con)
-    metadata: dict = {"dagster/row_count": rows, "ground_truth": str(truth.root)}
+    metadata: dict = {"dagster/row_count": rows, **usage.metadata(), "ground_truth": str(truth.root)}
     for c in comparisons:
         for name, value in (("linked_inclusion_rate", c.linked_inclusion_rate),
                             ("truth_inclusion_rate", c.truth_inclusion_rate),

@@ -17,6 +17,7 @@ from dagster_duckdb import DuckDBResource
 from sepakat_dagster.paths import reports_dir
 from sepakat_dagster.quality.gates import Gate, load_gates
 from sepakat_dagster.quality.validate import GateOutcome, run_gate
+from sepakat_dagster.resource_usage import measure
 
 CHECK_NAME = "expectations"
 
@@ -47,9 +48,10 @@ def build_gate_check(gate: Gate) -> dg.AssetChecksDefinition:
         metadata={"suite": gate.suite_name, "suite_file": f"expectations/{gate.path.name}", "stage": gate.stage},
     )
     def _check(context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource) -> dg.AssetCheckResult:
-        with warehouse.get_connection() as con:
-            parameters = {name: con.execute(sql).fetchone()[0] for name, sql in gate.parameters.items()}
-        outcome = run_gate(gate, Path(warehouse.database), parameters, reports_dir(), context.run.run_id)
+        with measure() as usage:
+            with warehouse.get_connection() as con:
+                parameters = {name: con.execute(sql).fetchone()[0] for name, sql in gate.parameters.items()}
+            outcome = run_gate(gate, Path(warehouse.database), parameters, reports_dir(), context.run.run_id)
         critical = len(outcome.critical_failures)
         return dg.AssetCheckResult(
             passed=not outcome.failed,
@@ -57,6 +59,7 @@ def build_gate_check(gate: Gate) -> dg.AssetChecksDefinition:
             description=_summary(outcome),
             metadata={
                 "expectations": len(outcome.outcomes),
+                **usage.metadata(),
                 "failed_critical": critical,
                 "failed_warning": len(outcome.failed) - critical,
                 "failed_expectations": dg.MetadataValue.md(_failed_table(outcome)),

@@ -11,6 +11,7 @@ from sepakat_dagster.paths import reports_dir
 from sepakat_dagster.quality.gates import stage_by_asset
 from sepakat_dagster.reporting.evidence import collect_gates, collect_lineage
 from sepakat_dagster.reporting.report import write_report
+from sepakat_dagster.resource_usage import measure
 
 LINKAGE_EVALUATION = dg.AssetKey(["linkage", "evaluation"])
 PUBLISHED = [*sepakat_dbt_marts.keys, LINKAGE_EVALUATION]
@@ -35,13 +36,16 @@ def _whole_graph(context: dg.AssetExecutionContext):
 )
 def quality_report(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
     """Static HTML report for Satu Data forums: sources, quarantine, gates, linkage, marts and lineage."""
-    graph = _whole_graph(context)
-    gates = collect_gates(context.instance, graph)
-    lineage = collect_lineage(graph, [key for key in PUBLISHED if graph.has(key)])
-    path = write_report(Path(warehouse.database), reports_dir(), gates, lineage, context.run.run_id, stage_by_asset())
+    with measure() as usage:
+        graph = _whole_graph(context)
+        gates = collect_gates(context.instance, graph)
+        lineage = collect_lineage(graph, [key for key in PUBLISHED if graph.has(key)])
+        path = write_report(Path(warehouse.database), reports_dir(), gates, lineage, context.run.run_id,
+                            stage_by_asset())
     failed = sum(g.status == "FAILED" for g in gates)
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(path)),
+        **usage.metadata(),
         "checks": len(gates),
         "checks_failed": failed,
         "published_tables": len(lineage),
