@@ -101,3 +101,22 @@ def test_a_model_trained_on_the_province_itself_links_it_too(person_warehouse, d
         con.close()
     assert rows["pairwise", "nik_valid"]["precision"] >= 0.99
     assert rows["pairwise", "all"]["f1"] >= 0.97
+
+
+def test_scoring_in_slices_gives_the_same_links(linked, person_warehouse):
+    """A province larger than one slice is scored slice by slice: the pairs found must not depend on it."""
+    con = records.connect()
+    try:
+        records.copy_from_warehouse(con, person_warehouse)
+        deterministic.link_on_nik(con)
+        sliced = predict.score(con, model.load_model(), chunks=3)
+        links = con.execute(f"select person_record_key_l, person_record_key_r, round(match_probability, 9) "
+                            f"from {predict.PERSON_LINKS} order by 1, 2").fetchall()
+        whole = predict.score(con, model.load_model(), chunks=1)
+        again = con.execute(f"select person_record_key_l, person_record_key_r, round(match_probability, 9) "
+                            f"from {predict.PERSON_LINKS} order by 1, 2").fetchall()
+    finally:
+        con.close()
+    assert sliced.chunks == 3 and whole.chunks == 1
+    assert sliced.comparisons == whole.comparisons == linked["result"].comparisons
+    assert links == again
