@@ -94,3 +94,9 @@ def test_no_module_opens_duckdb_around_the_limits():
     offenders = [str(path.relative_to(package)) for path in package.rglob("*.py")
                  if path.name != "duckdb_limits.py" and "duckdb.connect(" in path.read_text()]
     assert offenders == []
+
+
+def test_the_dbt_profile_falls_back_to_the_same_default_limit():
+    """dbt run by hand (without Dagster exporting the setting) must not use another limit."""
+    profile = (Path(paths.DBT_PROJECT_DIR) / "profiles.yml").read_text()
+    assert f"env_var('{duckdb_limits.MEMORY_LIMIT_ENV}', '{duckdb_limits.DEFAULT_MEMORY_LIMIT}')" in profile

@@ -1,7 +1,12 @@
 -- Every category the RTLH rules name is a value of the component's vocabulary (a typo would never match a
 -- house), and every value of the vocabulary is classified by every rule set that assesses the component (a new
 -- code must be judged by each agency's rules, not silently pass as fit). Returns the offending pairs.
-{{ config(meta={'dagster': {'ref': {'name': 'rtlh_materials'}}}) }}
+{{ config(meta={
+    'dagster': {'ref': {'name': 'rtlh_materials'}},
+    'invariant': true,
+    'why': 'It compares two sets of seeds, the RTLH rule sets and the codebooks, both versioned with the code: a '
+        ~ 'category outside the vocabulary or left unclassified is a mistake in a reviewed CSV, not data.',
+}) }}
 with
 
 vocabulary as (
