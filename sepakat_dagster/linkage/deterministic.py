@@ -43,8 +43,9 @@ def link_on_nik(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         create or replace table nik_shared as
         select unique_id, nik, name_normalised, name_tokens_sorted, name_tokens
         from {RECORDS}
-        where nik_is_consistent
-        qualify count(*) over (partition by nik) > 1
+        where nik_is_consistent and nik in (
+            select nik from {RECORDS} where nik_is_consistent group by nik having count(*) > 1
+        )
     """)
     con.execute(f"""
         create or replace table nik_candidate_pairs as
