@@ -117,12 +117,16 @@ def _load_region_codes(con: duckdb.DuckDBPyConnection, seeds_dir: Path) -> None:
 
 
 def _read_lines(con: duckdb.DuckDBPyConnection, landed: LandedFile, encoding: str) -> None:
-    """Fill _lines(line_no, line) with every physical line and _line_rejects with lines that are not text.
+    """Make _lines(line_no, line) show every physical line and fill _line_rejects with lines that are not text.
 
     DuckDB drops rejected lines from the scan, so the ordinal of a kept line is shifted by the rejects before it;
-    the ASOF join adds that shift back to give exact physical line numbers.
+    the ASOF join adds that shift back to give exact physical line numbers. A file without rejects (the usual
+    case) needs no shift: _lines is then the scan itself, not a second copy of the file.
     """
-    con.execute("drop table if exists _reject_errors; drop table if exists _reject_scans")
+    con.execute(
+        "drop table if exists _reject_errors; drop table if exists _reject_scans;"
+        " drop table if exists _shifted_lines"  # an earlier file's copy, which would only hold memory
+    )
     con.execute(f"""
         create or replace temp table _ordinal_lines as
         select row_number() over () as k, line
@@ -137,8 +141,11 @@ def _read_lines(con: duckdb.DuckDBPyConnection, landed: LandedFile, encoding: st
                regexp_replace(csv_line, '^[\\r\\n]+', '') as raw_line
         from _reject_errors
     """)
+    if not con.execute("select count(*) from _line_rejects").fetchone()[0]:
+        con.execute("create or replace temp view _lines as select k as line_no, line from _ordinal_lines")
+        return
     con.execute("""
-        create or replace temp table _lines as
+        create or replace temp table _shifted_lines as
         with shifts as (
             select line_no - row_number() over (order by line_no) as kept_before,
                    row_number() over (order by line_no) as rejects_so_far
@@ -148,24 +155,60 @@ def _read_lines(con: duckdb.DuckDBPyConnection, landed: LandedFile, encoding: st
         select o.k + coalesce(s.rejects_so_far, 0) as line_no, o.line
         from _ordinal_lines as o asof left join steps as s on o.k > s.kept_before
     """)
+    con.execute("create or replace temp view _lines as select * from _shifted_lines")
 
 
-def _split_expression(delimiter: str, quote: str) -> str:
-    """SQL for the list of fields of `line`: a plain split, or an RFC 4180 split when the line has quotes."""
-    d, q = delimiter, quote
-    plain = f"string_split(line, {_literal(d)})"
-    if not q:
-        return plain
-    field_regex = f"(?:^|[{d}])({q}(?:[^{q}]|{q}{q})*{q}|[^{d}{q}]*)"
-    quoted = f"regexp_extract_all(line, {_literal(field_regex)}, 1)"
-    return f"case when contains(line, {_literal(q)}) then {quoted} else {plain} end"
+def _trimmed(text: str) -> str:
+    """SQL for trim(text), calling trim only where it can change something.
+
+    trim walks every character looking for Unicode spaces and was most of the typing pass; in ASCII the only
+    space it removes is ' ', so an ASCII value (as many bytes as characters) that neither starts nor ends with
+    one is already trimmed.
+    """
+    return (
+        f"case when starts_with({text}, ' ') or ends_with({text}, ' ') or strlen({text}) <> length({text})"
+        f" then trim({text}) else {text} end"
+    )
 
 
-def _unquote_expression(quote: str) -> str:
+# A record is a line that is not blank (NULL, empty or only spaces).
+_NON_BLANK = f"({_trimmed('line')}) <> ''"
+
+
+def _split_lines(delimiter: str, quote: str, lines: str) -> str:
+    """SQL for (line_no, fields, well_quoted) of each row of `lines` (line_no, line), split RFC 4180 style.
+
+    The general split is a regex, then unquoting; it is the slow part of a quoted file, so two cheaper paths take
+    the lines whose result they give exactly: a line without the quote character is a plain split, and a line
+    whose fields are all quoted with no quote inside any of them (a Dapodik export) is a plain split of its
+    inside on `"<delimiter>"`. well_quoted says whether the regex's fields rebuild the line: the regex skips what
+    it cannot read, and such a line is malformed. Lines taken by the cheap paths rebuild by construction.
+    """
+    d = _literal(delimiter)
     if not quote:
-        return "f"
+        return f"select line_no, string_split(line, {d}) as fields, true as well_quoted from {lines}"
     q = _literal(quote)
-    return f"case when len(f) >= 2 and f[1] = {q} and f[-1] = {q} then replace(f[2:-2], {q} || {q}, {q}) else f end"
+    field_regex = f"(?:^|[{delimiter}])({quote}(?:[^{quote}]|{quote}{quote})*{quote}|[^{delimiter}{quote}]*)"
+    unquoted = f"case when len(f) >= 2 and f[1] = {q} and f[-1] = {q} then replace(f[2:-2], {q} || {q}, {q}) else f end"
+    quotes_in_line = f"strlen(line) - strlen(replace(line, {q}, ''))"
+    return f"""
+        select line_no,
+               case when regex_fields is not null then list_transform(regex_fields, lambda f: {unquoted})
+                    when all_quoted is not null then all_quoted
+                    else string_split(line, {d}) end as fields,
+               regex_fields is null or array_to_string(regex_fields, {d}) = line as well_quoted
+        from (select line_no, line, all_quoted,
+                     case when has_quote and all_quoted is null
+                          then regexp_extract_all(line, {_literal(field_regex)}, 1) end as regex_fields
+              from (select line_no, line, has_quote,
+                           -- two quotes per piece surround it, so exactly two per piece means none inside one
+                           case when {quotes_in_line} = 2 * len(pieces) then pieces end as all_quoted
+                    from (select line_no, line, contains(line, {q}) as has_quote,
+                                 case when strlen(line) >= 2 and starts_with(line, {q}) and ends_with(line, {q})
+                                      then string_split(line[2:-2], {_literal(quote + delimiter + quote)}) end
+                                     as pieces
+                          from {lines})))
+    """
 
 
 def _read_header(con: duckdb.DuckDBPyConnection, source: Source, landed: LandedFile) -> list[str]:
@@ -174,26 +217,40 @@ def _read_header(con: duckdb.DuckDBPyConnection, source: Source, landed: LandedF
     row = con.execute("select line from _lines where line_no = 1").fetchone()
     if row is None or not (row[0] or "").strip():
         raise UnusableFileError(f"{landed.name}: the file is empty (no header line)")
+    header_line = "(select 1 as line_no, ? as line)"
     fields = con.execute(
-        f"select list_transform({_split_expression(source.format.delimiter, source.format.quote)},"
-        f" lambda f: {_unquote_expression(source.format.quote)}) from (select ? as line)",
-        [row[0]],
+        f"select fields from ({_split_lines(source.format.delimiter, source.format.quote, header_line)})", [row[0]]
     ).fetchone()[0]
     return [normalise_header(name) for name in fields]
 
 
-def _value_expressions(source: Source, header: list[str] | None) -> dict[str, str]:
-    """SQL for each column's trimmed text value (NULL when empty), from CSV fields or JSON keys."""
+def _fields_query(source: Source, header: list[str] | None, first_data_line: int) -> str:
+    """SQL for (line_no, fields, _shape) of every record: its CSV fields, or its JSON values in catalogue order,
+    and why the line as a whole is unreadable (NULL when it is not)."""
+    records = f"(select line_no, line from _lines where line_no >= {first_data_line} and {_NON_BLANK})"
     if header is None:
-        return {
-            c.name: f"nullif(trim(json_extract_string(doc, {_literal('$.' + c.name)})), '')" for c in source.columns
-        }
-    return {c.name: f"nullif(trim(fields[{header.index(c.name) + 1}]), '')" for c in source.columns}
+        paths = ", ".join(_literal("$." + c.name) for c in source.columns)
+        return f"""
+            select line_no, case when is_object then json_extract_string(line, [{paths}]) end as fields,
+                   case when not is_object then 'not a JSON object' end as _shape
+            from (select line_no, line,
+                         case when json_valid(line) then json_type(line) = 'OBJECT' else false end as is_object
+                  from {records})
+        """
+    split = _split_lines(source.format.delimiter, source.format.quote, records)
+    return f"""
+        select line_no, fields,
+               case when len(fields) <> {len(header)} then 'expected {len(header)} fields, found ' || len(fields)
+                    when not well_quoted then 'malformed quoting' end as _shape
+        from ({split})
+    """
 
 
-def _typed_expression(column: Column, value: str, vintage: date | None) -> tuple[str, str]:
-    """(typed value, failure reason or NULL) for one column, as SQL over its text value."""
+def _typed_expression(column: Column, value: str, typed_column: str, vintage: date | None) -> tuple[str, str]:
+    """(typed value, failure reason or NULL) for one column: the typed value as SQL over its text value `value`,
+    the reason over `value` and `typed_column`, where the query keeps the typed value (computed once)."""
     checks: list[tuple[str, str]] = []  # (condition on a non-null value that means failure, reason)
+    t = typed_column
     if column.type == "varchar":
         typed = value
         if column.pattern:
@@ -201,10 +258,10 @@ def _typed_expression(column: Column, value: str, vintage: date | None) -> tuple
             checks.append((f"not regexp_full_match({value}, {pattern})", "does not match the id pattern"))
     elif column.type == "integer":
         typed = f"try_cast({value} as bigint)"
-        checks.append((f"{typed} is null", "not an integer"))
+        checks.append((f"{t} is null", "not an integer"))
     elif column.type == "double":
         typed = f"try_cast({value} as double)"
-        checks.append((f"{typed} is null or not isfinite({typed})", "not a number"))
+        checks.append((f"{t} is null or not isfinite({t})", "not a number"))
     elif column.type == "decimal_id":
         typed = f"try_cast(replace(replace({value}, '.', ''), ',', '.') as decimal(20, 2))"
         pattern = r"-?([0-9]{1,3}(\.[0-9]{3})*|[0-9]+)(,[0-9]+)?"
@@ -213,10 +270,10 @@ def _typed_expression(column: Column, value: str, vintage: date | None) -> tuple
         typed = f"try_strptime({value}, {_literal(column.format)})"
         if column.type == "date":
             typed = f"cast({typed} as date)"
-        checks.append((f"{typed} is null", f"not a valid {column.type} in format {column.format}"))
-        checks.append((f"{typed} < date '{_EARLIEST_DATE}'", "before 1900"))
+        checks.append((f"{t} is null", f"not a valid {column.type} in format {column.format}"))
+        checks.append((f"{t} < date '{_EARLIEST_DATE}'", "before 1900"))
         if vintage:
-            checks.append((f"{typed} > date '{vintage}' + interval 1 day", "after the file's vintage"))
+            checks.append((f"{t} > date '{vintage}' + interval 1 day", "after the file's vintage"))
     elif column.type in {"nik", "kk"}:
         typed = value
         checks.append((f"not regexp_full_match({value}, '[0-9]{{16}}')", "not 16 digits"))
@@ -233,35 +290,74 @@ def _typed_expression(column: Column, value: str, vintage: date | None) -> tuple
             f"unknown {column.system} {column.level} code",
         ))
     if column.min is not None:
-        checks.append((f"{typed} < {column.min}", f"below the minimum {column.min:g}"))
+        checks.append((f"{t} < {column.min}", f"below the minimum {column.min:g}"))
     if column.max is not None:
-        checks.append((f"{typed} > {column.max}", f"above the maximum {column.max:g}"))
+        checks.append((f"{t} > {column.max}", f"above the maximum {column.max:g}"))
     branches = "".join(f" when {condition} then {_literal(reason)}" for condition, reason in checks)
     missing = _literal("missing required value") if column.required else "null"
     return typed, f"case when {value} is null then {missing}{branches} else null end"
 
 
-def _quarantine_rows(source: Source, landed: LandedFile, sha256: str, header: list[str] | None) -> str:
-    """One SQL union of every quarantined (line, field, reason, raw line), from each stage that can reject."""
-    file_cols = f"{_literal(source.name)}, {_literal(landed.name)}, {_literal(sha256)}"
-    delimiter = _literal(source.format.delimiter)
-    shape_failure = (
-        f"select line_no, null, 'expected {len(header)} fields, found ' || len(fields), line from _fields "
-        f"where len(fields) <> {len(header)} "
-        f"union all select line_no, null, 'malformed quoting', line from _fields "
-        f"where len(fields) = {len(header)} and array_to_string(raw_fields, {delimiter}) <> line"
+def _checked_query(source: Source, header: list[str] | None, first_data_line: int, vintage: date | None) -> str:
+    """SQL for (line_no, _shape, typed columns, _errors) of every record; _errors lists the failed (field, reason)
+    of a readable line and is NULL when there are none.
+
+    Each layer computes a value once for the next (text, then typed, then reasons): trim, casts and date parsing
+    repeated inside every check were most of the cost. The list of failures is built only for failing lines.
+    """
+    positions = (
+        {c.name: header.index(c.name) + 1 for c in source.columns}
         if header is not None
-        else "select line_no, null, 'not a JSON object', line from _fields where not is_object"
+        else {c.name: i + 1 for i, c in enumerate(source.columns)}
+    )
+    texts, typed, reasons = [], [], []
+    for column in source.columns:
+        text = f"_text_{column.name}"
+        typed_sql, reason = _typed_expression(column, text, column.name, vintage)
+        texts.append(f"nullif({_trimmed(f'fields[{positions[column.name]}]')}, '') as {text}")
+        typed.append(f"{typed_sql} as {column.name}")
+        reasons.append(reason)
+    names = ", ".join(c.name for c in source.columns)
+    reason_names = [f"_reason_{i}" for i in range(len(reasons))]
+    failures = ", ".join(
+        f"{{'field': {_literal(c.name)}, 'reason': {r}}}" for c, r in zip(source.columns, reason_names, strict=True)
     )
     return f"""
-        select {file_cols}, line_no, null, reason, raw_line from _line_rejects where line_no > {1 if header else 0}
-        union all select {file_cols}, * from ({shape_failure})
-        union all select {file_cols}, line_no, e.field, e.reason, line
-            from (select line_no, line, unnest(_errors) as e from _typed)
-        union all select {file_cols}, line_no, {_literal(', '.join(source.key))},
-            'duplicate key, first seen at line ' || _first_line, line
-            from _typed where len(_errors) = 0 and _first_line <> line_no
+        select line_no, _shape, {names},
+               case when _shape is null and coalesce({", ".join(reason_names)}) is not null
+                    then list_filter([{failures}], lambda e: e.reason is not null) end as _errors
+        from (select line_no, _shape, {names},
+                     {", ".join(f"{r} as {n}" for r, n in zip(reasons, reason_names, strict=True))}
+              from (select *, {", ".join(typed)}
+                    from (select line_no, _shape, {", ".join(texts)}
+                          from ({_fields_query(source, header, first_data_line)}))))
     """
+
+
+def _quarantine_rows(source: Source, landed: LandedFile, sha256: str, header: list[str] | None) -> str:
+    """One SQL union of every quarantined (line, field, reason, raw line), from each stage that can reject.
+
+    Only the rejects keep their raw line on the way; the others take theirs from _lines at the end, so the
+    line is not carried through every stage for the few that need it.
+    """
+    file_cols = f"{_literal(source.name)}, {_literal(landed.name)}, {_literal(sha256)}"
+    return f"""
+        select {file_cols}, line_no, null, reason, raw_line from _line_rejects where line_no > {1 if header else 0}
+        union all select {file_cols}, failed.line_no, failed.field, failed.reason, l.line
+        from (select line_no, null as field, _shape as reason from _checked where _shape is not null
+              union all select line_no, e.field, e.reason
+                  from (select line_no, unnest(_errors) as e from _checked where _errors is not null)
+              union all select c.line_no, {_literal(', '.join(source.key))},
+                  'duplicate key, first seen at line ' || d._first_line
+                  from _checked as c join _duplicates as d on {_key_match(source)}
+                  where c._shape is null and c._errors is null and c.line_no <> d._first_line
+        ) as failed join _lines as l using (line_no)
+    """
+
+
+def _key_match(source: Source) -> str:
+    """Join condition of _checked (c) on _duplicates (d); NULL keys match, as they fall in one GROUP BY group."""
+    return " and ".join(f"c.{k} is not distinct from d.{k}" for k in source.key)
 
 
 def load_source(
@@ -290,54 +386,33 @@ def load_source(
         unexpected = tuple(name for name in header if name not in expected)
 
     first_data_line = 2 if is_csv else 1
-    if is_csv:
-        delimiter, quote = source.format.delimiter, source.format.quote
-        con.execute(f"""
-            create or replace temp table _fields as
-            select line_no, line, raw_fields,
-                   list_transform(raw_fields, lambda f: {_unquote_expression(quote)}) as fields
-            from (select line_no, line, {_split_expression(delimiter, quote)} as raw_fields
-                  from _lines where line_no >= {first_data_line} and trim(coalesce(line, '')) <> '')
-        """)
-        good_shape = (
-            f"len(fields) = {len(header)} and array_to_string(raw_fields, {_literal(delimiter)}) = line"
-        )
-    else:
-        con.execute(f"""
-            create or replace temp table _fields as
-            select line_no, line, case when is_object then line end as doc, is_object
-            from (select line_no, line,
-                         case when json_valid(line) then json_type(line) = 'OBJECT' else false end as is_object
-                  from _lines where line_no >= {first_data_line} and trim(coalesce(line, '')) <> '')
-        """)
-        good_shape = "is_object"
-
-    values = _value_expressions(source, header)
-    typed_columns, reasons = [], []
-    for column in source.columns:
-        typed, reason = _typed_expression(column, values[column.name], landed.vintage)
-        typed_columns.append(f"{typed} as {column.name}")
-        reasons.append(f"{{'field': {_literal(column.name)}, 'reason': {reason}}}")
+    con.execute(
+        f"create or replace temp table _checked as {_checked_query(source, header, first_data_line, landed.vintage)}"
+    )
+    # Keys seen on more than one valid line, with the line that keeps the key: a handful of rows, where a window
+    # over every row and column cost more than the typing itself.
     key = ", ".join(source.key)
     con.execute(f"""
-        create or replace temp table _typed as
-        with typed as (
-            select line_no, line, {", ".join(typed_columns)},
-                   list_filter([{", ".join(reasons)}], lambda e: e.reason is not null) as _errors
-            from _fields where {good_shape}
-        )
-        select *, min(line_no) over (partition by len(_errors) = 0, {key}) as _first_line from typed
+        create or replace temp table _duplicates as
+        select {key}, min(line_no) as _first_line from _checked
+        where _shape is null and _errors is null group by {key} having count(*) > 1
     """)
 
-    rows_read, blank_lines = count_records(con, first_data_line)
+    records = con.execute("select count(*) from _checked").fetchone()[0]
+    lines, rejects = con.execute(f"""
+        select (select count(*) from _lines where line_no >= {first_data_line}),
+               (select count(*) from _line_rejects where line_no >= {first_data_line})
+    """).fetchone()
+    rows_read, blank_lines = records + rejects, lines - records  # count_records' figures, without re-testing lines
     con.execute("begin transaction")
     try:
-        column_list = ", ".join(c.name for c in source.columns)
+        columns = ", ".join(f"c.{c.name}" for c in source.columns)
         con.execute(f"""
             create or replace table raw.{source.name} as
-            select {column_list}, {_literal(landed.name)} as _source_file, line_no as _source_line
-            from _typed where len(_errors) = 0 and _first_line = line_no
-            order by line_no
+            select {columns}, {_literal(landed.name)} as _source_file, c.line_no as _source_line
+            from _checked as c left join _duplicates as d on {_key_match(source)}
+            where c._shape is null and c._errors is null and coalesce(d._first_line, c.line_no) = c.line_no
+            order by c.line_no
         """)
         con.execute("delete from audit.quarantine where source = ?", [source.name])
         con.execute(f"insert into audit.quarantine {_quarantine_rows(source, landed, sha256, header)}")
@@ -393,9 +468,10 @@ def _refuse_mostly_bad(
 def count_records(con: duckdb.DuckDBPyConnection, first_data_line: int) -> tuple[int, int]:
     """(records, blank lines) in the file last read into _lines: what 'rows read' means for conservation."""
     return con.execute(f"""
-        select (select count(*) from _lines where line_no >= {first_data_line} and trim(coalesce(line, '')) <> '')
-             + (select count(*) from _line_rejects where line_no >= {first_data_line}),
-               (select count(*) from _lines where line_no >= {first_data_line} and trim(coalesce(line, '')) = '')
+        select count(*) filter (where {_NON_BLANK})
+                   + (select count(*) from _line_rejects where line_no >= {first_data_line}),
+               count(*) - count(*) filter (where {_NON_BLANK})
+        from _lines where line_no >= {first_data_line}
     """).fetchone()
 
 

@@ -116,6 +116,42 @@ def test_each_broken_row_is_quarantined_with_its_line_field_and_reason(tmp_path,
     assert raw_lines[5].startswith("537100000000003;")
 
 
+def test_every_field_quoted_export_reads_like_any_quoted_line(tmp_path, con, seeds):
+    source = dataclasses.replace(load_catalog()["dapodik_peserta_didik"], max_quarantine_share=1.0)
+    names = [c.name for c in source.columns]
+    pupil = ["0125082166", "5371031012120001", "\u00a0DANIEL", " L", "2012-12-10", "50158477",
+             "SD GMIT 6, NAINASNAS", "SD", "6", "", "537103", "20251"]
+
+    def quoted(fields: list[str]) -> str:
+        return ",".join(f'"{field}"' for field in fields)
+
+    lines = [
+        quoted(names),
+        quoted(pupil),
+        quoted(["0125082167", *pupil[1:6], 'SD ""MAJU""', *pupil[7:]]),
+        "0125082168," + quoted(pupil[1:]),
+        '"0125082169"x,' + quoted(pupil[1:]),
+        quoted(["0125082170", *pupil[1:-1]]),
+        quoted(pupil),
+    ]
+    landed = land(tmp_path, "dapodik/dapodik_peserta_didik_20250801.csv", "\n".join(lines) + "\n")
+    result = load_source(con, source, landed, seeds)
+    assert quarantine(con) == [
+        (5, None, "malformed quoting"),
+        (6, None, "expected 12 fields, found 11"),
+        (7, "nisn", "duplicate key, first seen at line 2"),
+    ]
+    assert (result.rows_read, result.rows_loaded) == (6, 3)
+    rows = con.execute(
+        "select nisn, nama, jenis_kelamin, nama_sekolah, kebutuhan_khusus from raw.dapodik_peserta_didik order by 1"
+    ).fetchall()
+    assert rows == [
+        ("0125082166", "DANIEL", "L", "SD GMIT 6, NAINASNAS", None),
+        ("0125082167", "DANIEL", "L", 'SD "MAJU"', None),
+        ("0125082168", "DANIEL", "L", "SD GMIT 6, NAINASNAS", None),
+    ]
+
+
 def test_reasons_and_messages_never_carry_personal_values(tmp_path, con, seeds):
     body = DTKS_HEADER + "\n537100000000002;5371000000001;5.37103E+15;YOHANES;LAKI-LAKI;31-02-1979;X;YA;;TIDAK\n"
     landed = land(tmp_path, "dtks/DTKS_ART_202506.csv", body)
