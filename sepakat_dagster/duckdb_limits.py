@@ -69,9 +69,9 @@ def environment(warehouse: Path | str | None = None) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def exported(warehouse: Path | str | None = None) -> Iterator[None]:
-    """The limits in this process's environment while a child process (dbt) is started, then as they were."""
-    values = environment(warehouse)
+def with_environment(values: dict[str, str]) -> Iterator[None]:
+    """`values` in this process's environment for the duration (a child process started inside reads them), then
+    the environment as it was."""
     previous = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
     try:
@@ -82,6 +82,11 @@ def exported(warehouse: Path | str | None = None) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def exported(warehouse: Path | str | None = None) -> contextlib.AbstractContextManager[None]:
+    """The limits in this process's environment while a child process (dbt) is started, then as they were."""
+    return with_environment(environment(warehouse))
 
 
 def connect(database: Path | str = ":memory:", read_only: bool = False,

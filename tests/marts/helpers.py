@@ -5,9 +5,7 @@ marts tests in tests/marts/ and tests/defs/test_marts.py."""
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,19 +67,11 @@ def graph_resources(warehouse: Path, landing: Path, truth: Path | None, exports:
     }
 
 
-@contextlib.contextmanager
-def environment(**values: str) -> Iterator[None]:
+def environment(**values: str) -> contextlib.AbstractContextManager[None]:
     """Environment variables set for the duration (dbt's subprocess reads them), then restored."""
-    previous = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    from sepakat_dagster.duckdb_limits import with_environment
+
+    return with_environment(values)
 
 
 def materialise(warehouse: Path, landing: Path, truth: Path | None, exports: Path,
