@@ -79,31 +79,56 @@ def cluster(con: duckdb.DuckDBPyConnection, nodes: str, links: str, threshold: f
             limits: ClusterLimits = CLUSTER_LIMITS) -> dict[str, int]:
     """Build `person_clusters` in `con` from a `nodes` table (person_record_key, registry, source_table,
     record_id) and a `links` table (person_record_key_l, person_record_key_r, match_probability); components
-    bigger than `limits.max_size` are split (see `_repair_oversized`)."""
-    con.execute(f"create or replace table cluster_nodes as select person_record_key as node_id from {nodes}")
+    bigger than `limits.max_size` are split (see `_repair_oversized`).
+
+    The components are found on integer node ids, over the linked records only: Splink joins and groups every node
+    on its id in each iteration, integers cost a fraction of the record keys, and a record with no link is a person
+    of its own without any iteration. The ids follow no order; each component is named by its smallest key after.
+    """
+    con.execute(f"create or replace table cluster_keys as select row_number() over () as node_id, * from {nodes}")
     con.execute(f"""
         create or replace table cluster_edges as
-        select person_record_key_l as node_id_l, person_record_key_r as node_id_r, match_probability
-        from {links}
-        where match_probability >= {float(threshold)}
+        select l.node_id as node_id_l, r.node_id as node_id_r, links.match_probability
+        from {links} as links
+        join cluster_keys as l on links.person_record_key_l = l.person_record_key
+        join cluster_keys as r on links.person_record_key_r = r.person_record_key
+        where links.match_probability >= {float(threshold)}
+    """)
+    con.execute("""
+        create or replace table cluster_nodes as
+        select node_id_l as node_id from cluster_edges union select node_id_r from cluster_edges
     """)
     _components(con, "cluster_nodes", "cluster_edges", threshold, "cluster_assignment")
     repaired = _repair_oversized(con, limits)
     con.execute(f"""
         create or replace table {PERSON_CLUSTERS} as
+        with linked as (
+            select assignment.*, keys.person_record_key
+            from cluster_assignment as assignment
+            join cluster_keys as keys on assignment.node_id = keys.node_id
+        ),
+        person_names as (
+            select person_id as component, min(person_record_key) as person_id from linked group by person_id
+        ),
+        split_names as (
+            select split_from as component, min(person_record_key) as split_from from linked
+            where split_from is not null group by split_from
+        )
         select
-            assignment.person_id,
-            nodes.person_record_key,
-            nodes.registry,
-            nodes.source_table,
-            nodes.record_id,
-            assignment.cluster_size,
-            assignment.split_from
-        from {nodes} as nodes
-        left join cluster_assignment as assignment on nodes.person_record_key = assignment.node_id
-        order by assignment.person_id, nodes.person_record_key
+            coalesce(person_names.person_id, records.person_record_key) as person_id,
+            records.person_record_key,
+            records.registry,
+            records.source_table,
+            records.record_id,
+            coalesce(linked.cluster_size, 1) as cluster_size,
+            split_names.split_from
+        from cluster_keys as records
+        left join linked on records.node_id = linked.node_id
+        left join person_names on linked.person_id = person_names.component
+        left join split_names on linked.split_from = split_names.component
+        order by 1, 2
     """)
-    for table in ("cluster_nodes", "cluster_edges", "cluster_assignment"):
+    for table in ("cluster_keys", "cluster_nodes", "cluster_edges", "cluster_assignment"):
         con.execute(f"drop table if exists {table}")
     records, persons, linked, largest = first_row(con, f"""
         select count(*), count(distinct person_id), count(distinct person_id) filter (where cluster_size > 1),

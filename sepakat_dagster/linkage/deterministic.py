@@ -16,6 +16,7 @@ from sepakat_dagster.linkage.records import RECORDS, first_row, scalar
 from sepakat_dagster.linkage.settings import tokens_contained_sql
 
 DETERMINISTIC_PAIRS = "deterministic_pairs"
+NIK_METHOD = "nik"  # the `method` of the links this pass makes, in linkage.person_links
 
 
 def names_compatible_sql(left: str = "l", right: str = "r") -> str:
@@ -66,14 +67,12 @@ def link_on_nik(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             case when records.nik_is_consistent and nik_groups.unambiguous then records.nik end as deterministic_group
         from {RECORDS} as records
         left join nik_groups on records.nik = nik_groups.nik
-        order by records.unique_id
     """)
     con.execute(f"""
         create or replace table {DETERMINISTIC_PAIRS} as
         select pairs.unique_id_l, pairs.unique_id_r
         from nik_candidate_pairs as pairs
         join nik_groups on pairs.nik = nik_groups.nik and nik_groups.unambiguous
-        order by all
     """)
     trusted, linked, ambiguous = first_row(con, f"""
         select
@@ -84,3 +83,24 @@ def link_on_nik(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     pairs = scalar(con, f"select count(*) from {DETERMINISTIC_PAIRS}")
     return {"trusted_nik_records": trusted, "nik_groups_linked": linked, "nik_groups_ambiguous": ambiguous,
             "deterministic_pairs": pairs}
+
+
+def groups_from_links(con: duckdb.DuckDBPyConnection, links: str) -> None:
+    """Add `deterministic_group` to the prepared records from stored links (`links` with person_record_key_l,
+    person_record_key_r and method), without repeating the pass.
+
+    The pass gives a record a group exactly when it links it to another record on their shared NIK, so a stage
+    after the scoring (the evaluation's blocking recall) recovers the groups from the NIK links in one join instead
+    of comparing the names of every NIK group again, which costs minutes in a province.
+    """
+    con.execute(f"""
+        create or replace table {RECORDS} as
+        with nik_linked as (
+            select person_record_key_l as person_record_key from {links} where method = '{NIK_METHOD}'
+            union
+            select person_record_key_r from {links} where method = '{NIK_METHOD}'
+        )
+        select records.*, case when nik_linked.person_record_key is not null then records.nik end as deterministic_group
+        from {RECORDS} as records
+        left join nik_linked on records.person_record_key = nik_linked.person_record_key
+    """)

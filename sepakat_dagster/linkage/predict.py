@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import duckdb
 from splink import DuckDBAPI, Linker
 
-from sepakat_dagster.linkage.deterministic import DETERMINISTIC_PAIRS
+from sepakat_dagster.linkage.deterministic import DETERMINISTIC_PAIRS, NIK_METHOD
 from sepakat_dagster.linkage.model import LoadedModel
 from sepakat_dagster.linkage.records import RECORDS, scalar
 from sepakat_dagster.linkage.settings import BLOCKING_RULES, RECORDS_PER_PREDICT_CHUNK, THRESHOLDS, Thresholds
@@ -67,7 +67,7 @@ def score(con: duckdb.DuckDBPyConnection, model: LoadedModel, thresholds: Thresh
     rule_case = " ".join(f"when '{i}' then '{name}'" for i, name in enumerate(rule_names))
     con.execute("""
         create or replace table scored_pairs (
-            unique_id_l varchar, unique_id_r varchar, match_key varchar, match_weight double,
+            unique_id_l bigint, unique_id_r bigint, match_key varchar, match_weight double,
             match_probability double)
     """)
     counts: Counter[str] = Counter()
@@ -84,8 +84,7 @@ def score(con: duckdb.DuckDBPyConnection, model: LoadedModel, thresholds: Thresh
             left_chunk=left, right_chunk=right, threshold_match_probability=thresholds.store, warning_mode="never")
         con.execute(f"""
             insert into scored_pairs
-            select least(unique_id_l, unique_id_r), greatest(unique_id_l, unique_id_r),
-                case match_key {rule_case} end, match_weight, match_probability
+            select unique_id_l, unique_id_r, case match_key {rule_case} end, match_weight, match_probability
             from {predictions.physical_name}
         """)
         scoring_seconds += time.perf_counter() - started
@@ -96,13 +95,11 @@ def score(con: duckdb.DuckDBPyConnection, model: LoadedModel, thresholds: Thresh
     con.execute(f"""
         create or replace table {PERSON_LINKS} as
         with scored as (
-            select unique_id_l as person_record_key_l, unique_id_r as person_record_key_r, 'splink' as method,
-                match_key, match_weight, match_probability
+            select unique_id_l, unique_id_r, 'splink' as method, match_key, match_weight, match_probability
             from scored_pairs
         ),
         deterministic as (
-            select unique_id_l as person_record_key_l, unique_id_r as person_record_key_r,
-                'nik' as method, '{DETERMINISTIC_KEY}' as match_key,
+            select unique_id_l, unique_id_r, '{NIK_METHOD}' as method, '{DETERMINISTIC_KEY}' as match_key,
                 null::double as match_weight, 1.0::double as match_probability
             from {DETERMINISTIC_PAIRS}
         ),
@@ -110,17 +107,22 @@ def score(con: duckdb.DuckDBPyConnection, model: LoadedModel, thresholds: Thresh
             select * from deterministic
             union all
             select * from scored
+        ),
+        keyed as (
+            select l.person_record_key as key_a, r.person_record_key as key_b, l.registry as registry_a,
+                r.registry as registry_b, links.* exclude (unique_id_l, unique_id_r)
+            from links
+            join {RECORDS} as l on links.unique_id_l = l.unique_id
+            join {RECORDS} as r on links.unique_id_r = r.unique_id
         )
         select
-            links.person_record_key_l,
-            links.person_record_key_r,
-            l.source_dataset as registry_l,
-            r.source_dataset as registry_r,
-            links.* exclude (person_record_key_l, person_record_key_r)
-        from links
-        join {RECORDS} as l on links.person_record_key_l = l.unique_id
-        join {RECORDS} as r on links.person_record_key_r = r.unique_id
-        order by links.person_record_key_l, links.person_record_key_r
+            least(key_a, key_b) as person_record_key_l,
+            greatest(key_a, key_b) as person_record_key_r,
+            case when key_a < key_b then registry_a else registry_b end as registry_l,
+            case when key_a < key_b then registry_b else registry_a end as registry_r,
+            keyed.* exclude (key_a, key_b, registry_a, registry_b)
+        from keyed
+        order by person_record_key_l, person_record_key_r
     """)
     con.execute("drop table scored_pairs")
     by_method = dict(con.execute(f"select method, count(*) from {PERSON_LINKS} group by method").fetchall())
@@ -129,7 +131,7 @@ def score(con: duckdb.DuckDBPyConnection, model: LoadedModel, thresholds: Thresh
         comparisons=sum(by_rule.values()),
         comparisons_by_rule=by_rule,
         links_stored=sum(by_method.values()),
-        deterministic_pairs=by_method.get("nik", 0),
+        deterministic_pairs=by_method.get(NIK_METHOD, 0),
         blocking_seconds=blocking_seconds,
         scoring_seconds=scoring_seconds,
         model=model.card.label,

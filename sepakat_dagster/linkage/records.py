@@ -44,10 +44,12 @@ CONTRACT_COLUMNS = (
 
 RECORDS = "person_records"  # the prepared table in the in-memory connection
 
-# No ORDER BY here: the deterministic pass (deterministic.py), which every path runs next, writes the table in key
-# order once; sorting a province's records twice cost minutes.
+# No ORDER BY here: nothing needs the records in order, and sorting a province's records costs minutes.
 # Derived columns, computed once in SQL rather than in every comparison:
-# - unique_id / source_dataset: the names Splink expects;
+# - unique_id: the name Splink expects, a number per record. Splink joins every candidate pair back to the records
+#   on it, and integers cost a fraction of the text keys. The numbers follow no order and may differ between runs:
+#   nothing published carries them (pairs and persons are written with the keys, in key order), and no comparison
+#   depends on which record of a pair is on the left;
 # - name_tokens: the normalised name as a list, for token comparisons (reordered, shortened, initials);
 # - name_initial: the first letter of the sorted tokens, a blocking key that survives reordered names;
 # - birth_date_key: year + the two day/month numbers in ascending order, so that a record whose day and month
@@ -57,8 +59,7 @@ RECORDS = "person_records"  # the prepared table in the in-memory connection
 PREPARE_SQL = f"""
 create or replace table {RECORDS} as
 select
-    person_record_key as unique_id,
-    registry as source_dataset,
+    row_number() over () as unique_id,
     person_record_key,
     registry,
     source_table,
@@ -176,7 +177,7 @@ def copy_from_warehouse(con: duckdb.DuckDBPyConnection, warehouse: Path | str, t
 def prepare(con: duckdb.DuckDBPyConnection, source: str) -> int:
     """Build the prepared `person_records` table from a relation with the contract columns."""
     con.execute(PREPARE_SQL.format(source=source))
-    duplicates = scalar(con, f"select count(*) - count(distinct unique_id) from {RECORDS}")
+    duplicates = scalar(con, f"select count(*) - count(distinct person_record_key) from {RECORDS}")
     if duplicates:
         raise ValueError(f"{duplicates} person_record_key values are not unique: the linkage needs one key a record")
     return scalar(con, f"select count(*) from {RECORDS}")

@@ -15,7 +15,7 @@ from splink import SettingsCreator, block_on
 
 MODEL_NAME = "person"
 # Bump when the comparisons or blocking rules change: a model trained under another version is refused.
-SETTINGS_VERSION = 3
+SETTINGS_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -287,11 +287,15 @@ def comparisons() -> list:
 
 
 def settings_creator() -> SettingsCreator:
-    """The untrained model: link and dedupe across the registries (source_dataset = registry)."""
+    """The untrained model: one deduplication of the three registries' records together.
+
+    Not Splink's link_and_dedupe: the record key already names the registry, so the pairs are the same, but
+    link_and_dedupe joins every pair on the text `source_dataset || '-__-' || unique_id`, which doubled the time
+    of blocking and scoring (27 s and 14 s against 14 s and 8 s at 1.4 million persons, the same links).
+    """
     return SettingsCreator(
-        link_type="link_and_dedupe",
+        link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        source_dataset_column_name="source_dataset",
         comparisons=comparisons(),
         blocking_rules_to_generate_predictions=blocking_rules_for_prediction(),
         retain_matching_columns=False,

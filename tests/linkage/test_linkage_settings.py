@@ -89,5 +89,5 @@ def test_the_settings_compare_names_dates_sex_place_and_nik():
     creator = settings.settings_creator()
     names = [c.create_output_column_name() for c in creator.comparisons]
     assert names == ["name", "birth_date", "sex", "location", "nik"]
-    assert creator.link_type == "link_and_dedupe"
+    assert creator.link_type == "dedupe_only"
     assert 0 < settings.THRESHOLDS.store < settings.THRESHOLDS.review < settings.THRESHOLDS.match < 1
