@@ -75,11 +75,66 @@ def _repair_oversized(con: duckdb.DuckDBPyConnection, limits: ClusterLimits) -> 
     return {"oversized_persons_found": oversized_persons, "records_in_oversized_persons": oversized_records}
 
 
+def _add_household_edges(con: duckdb.DuckDBPyConnection, links: str, household_threshold: float,
+                         threshold: float) -> int:
+    """Add to `cluster_edges` (and `cluster_nodes`) the links of `links` scored at or above `household_threshold`
+    and below `threshold` whose two records belong to two households that other records already join: each
+    household holds another record (not one of the pair) of one person of `cluster_assignment`. Returns how many.
+    """
+    con.execute(f"""
+        create or replace table household_edges as
+        with members as (
+            select assignment.node_id, assignment.person_id, keys.household_record_key
+            from cluster_assignment as assignment
+            join cluster_keys as keys on assignment.node_id = keys.node_id
+            where assignment.cluster_size > 1 and keys.household_record_key is not null
+        ),
+        bridges as (
+            -- Two households, and the records through which one person joins them.
+            select l.household_record_key as household_l, r.household_record_key as household_r,
+                l.node_id as via_l, r.node_id as via_r
+            from members as l
+            join members as r on l.person_id = r.person_id and l.household_record_key <> r.household_record_key
+        ),
+        candidates as (
+            select l.node_id as node_id_l, r.node_id as node_id_r, links.match_probability,
+                l.household_record_key as household_l, r.household_record_key as household_r
+            from {links} as links
+            join cluster_keys as l on links.person_record_key_l = l.person_record_key
+            join cluster_keys as r on links.person_record_key_r = r.person_record_key
+            where links.match_probability >= {float(household_threshold)}
+                and links.match_probability < {float(threshold)}
+                and l.household_record_key <> r.household_record_key
+        )
+        select node_id_l, node_id_r, match_probability
+        from candidates
+        where exists (
+            select 1 from bridges
+            where bridges.household_l = candidates.household_l and bridges.household_r = candidates.household_r
+                and bridges.via_l <> candidates.node_id_l and bridges.via_r <> candidates.node_id_r
+        )
+    """)
+    added = first_row(con, "select count(*) from household_edges")[0]
+    con.execute("insert into cluster_edges select * from household_edges")
+    con.execute("""
+        insert into cluster_nodes
+        select node_id_l from household_edges union select node_id_r from household_edges
+        except select node_id from cluster_nodes
+    """)
+    con.execute("drop table household_edges")
+    return added
+
+
 def cluster(con: duckdb.DuckDBPyConnection, nodes: str, links: str, threshold: float,
-            limits: ClusterLimits = CLUSTER_LIMITS) -> dict[str, int]:
+            limits: ClusterLimits = CLUSTER_LIMITS, household_threshold: float | None = None) -> dict[str, int]:
     """Build `person_clusters` in `con` from a `nodes` table (person_record_key, registry, source_table,
-    record_id) and a `links` table (person_record_key_l, person_record_key_r, match_probability); components
-    bigger than `limits.max_size` are split (see `_repair_oversized`).
+    record_id, and household_record_key for the household pass) and a `links` table (person_record_key_l,
+    person_record_key_r, match_probability); components bigger than `limits.max_size` are split (see
+    `_repair_oversized`).
+
+    With `household_threshold`, links scored from it up to `threshold` also join their records when their two
+    households are already joined through other members (`_add_household_edges`, reasons in
+    settings.Thresholds); the components and their repair are then computed again over all the links.
 
     The components are found on integer node ids, over the linked records only: Splink joins and groups every node
     on its id in each iteration, integers cost a fraction of the record keys, and a record with no link is a person
@@ -100,6 +155,12 @@ def cluster(con: duckdb.DuckDBPyConnection, nodes: str, links: str, threshold: f
     """)
     _components(con, "cluster_nodes", "cluster_edges", threshold, "cluster_assignment")
     repaired = _repair_oversized(con, limits)
+    household_links = 0
+    if household_threshold is not None:
+        household_links = _add_household_edges(con, links, household_threshold, threshold)
+        if household_links:
+            _components(con, "cluster_nodes", "cluster_edges", household_threshold, "cluster_assignment")
+            repaired = _repair_oversized(con, limits)
     con.execute(f"""
         create or replace table {PERSON_CLUSTERS} as
         with linked as (
@@ -136,7 +197,7 @@ def cluster(con: duckdb.DuckDBPyConnection, nodes: str, links: str, threshold: f
         from {PERSON_CLUSTERS}
     """)
     return {"records": records, "persons": persons, "persons_with_several_records": linked,
-            "largest_cluster": largest, **repaired}
+            "largest_cluster": largest, "household_links": household_links, **repaired}
 
 
 def sanity(con: duckdb.DuckDBPyConnection, clusters: str, records: str, max_cluster_size: int) -> dict[str, int]:

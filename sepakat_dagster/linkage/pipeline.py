@@ -57,22 +57,24 @@ def score_warehouse(warehouse: Path | str, model: LoadedModel, thresholds: Thres
     return Scored(rows, linked, prediction, time.perf_counter() - started)
 
 
-def cluster_warehouse(warehouse: Path | str, threshold: float = THRESHOLDS.match,
+def cluster_warehouse(warehouse: Path | str, thresholds: Thresholds = THRESHOLDS,
                       limits: ClusterLimits = CLUSTER_LIMITS) -> Clustered:
-    """Persons from the stored links: connected components at `threshold` over every staged record, oversized
-    ones repaired; publishes linkage.person_clusters."""
+    """Persons from the stored links: connected components at the match threshold over every staged record, with
+    the household pass, oversized ones repaired; publishes linkage.person_clusters."""
     with records.scratch(warehouse) as con:
         with records.attached(con, warehouse) as wh:
             con.execute(f"""
                 create table nodes as
-                select person_record_key, registry, source_table, record_id from {wh}.{INT_PERSONS}
+                select person_record_key, registry, source_table, record_id, household_record_key
+                from {wh}.{INT_PERSONS}
             """)
             con.execute(f"""
                 create table links as
                 select person_record_key_l, person_record_key_r, match_probability from {wh}.{PERSON_LINKS}
-                where match_probability >= {float(threshold)}
+                where match_probability >= {float(min(thresholds.match, thresholds.household_match))}
             """)
-        summary = cluster.cluster(con, "nodes", "links", threshold, limits)
+        summary = cluster.cluster(con, "nodes", "links", thresholds.match, limits,
+                                  household_threshold=thresholds.household_match)
         sizes = dict(con.execute(f"""
             select cluster_size, count(distinct person_id) from {cluster.PERSON_CLUSTERS} group by all order by 1
         """).fetchall())

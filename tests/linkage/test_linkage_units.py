@@ -87,17 +87,19 @@ def test_duplicate_record_keys_are_refused(con):
         records.prepare(con, "int_persons")
 
 
-def _clusters_from(con, nodes: list[str], links: list[tuple[str, str, float]], threshold: float = 0.95):
+def _clusters_from(con, nodes: list[str], links: list[tuple[str, str, float]], threshold: float = 0.95,
+                   households: dict[str, str] | None = None, household_threshold: float | None = None):
     con.execute("create or replace table nodes (person_record_key varchar, registry varchar, source_table varchar, "
-                "record_id varchar)")
+                "record_id varchar, household_record_key varchar)")
     for key in nodes:
         source, record_id = key.split(":")
-        con.execute("insert into nodes values (?, ?, ?, ?)", [key, source, source, record_id])
+        con.execute("insert into nodes values (?, ?, ?, ?, ?)",
+                    [key, source, source, record_id, (households or {}).get(key)])
     con.execute("create or replace table links (person_record_key_l varchar, person_record_key_r varchar, "
                 "match_probability double)")
     for link in links:
         con.execute("insert into links values (?, ?, ?)", list(link))
-    return cluster.cluster(con, "nodes", "links", threshold)
+    return cluster.cluster(con, "nodes", "links", threshold, household_threshold=household_threshold)
 
 
 def test_clusters_are_connected_components_named_by_their_smallest_key(con):
@@ -106,8 +108,34 @@ def test_clusters_are_connected_components_named_by_their_smallest_key(con):
     persons = dict(con.execute("select person_record_key, person_id from person_clusters").fetchall())
     assert persons == {"a:1": "a:1", "b:1": "a:1", "c:1": "a:1", "d:1": "d:1", "e:1": "e:1"}
     assert summary == {"records": 5, "persons": 3, "persons_with_several_records": 1, "largest_cluster": 3,
-                       "oversized_persons_found": 0, "records_in_oversized_persons": 0}
+                       "household_links": 0, "oversized_persons_found": 0, "records_in_oversized_persons": 0}
     assert cluster.conservation(con, "person_clusters", "nodes")["missing"] == 0
+
+
+def test_an_uncertain_pair_joins_when_other_members_already_join_its_two_households(con):
+    households = {
+        # A mother and child in a Regsosek household and in a DTKS household: the mothers link surely, the
+        # children (no NIK) only at 0.7. Two other households have no member in common.
+        "r:mother": "H1", "r:child": "H1", "d:mother": "H2", "d:child": "H2", "r:x": "H3", "d:x": "H4",
+        # H5's two members and H6's one record: g1 is surely h1; g2 (another person of H5) is close to h1 too,
+        # but the only record joining H5 and H6 besides g2 is h1 itself, which proves nothing about g2.
+        "r:g1": "H5", "r:g2": "H5", "d:h1": "H6",
+    }
+    links = [("d:mother", "r:mother", 1.0), ("d:child", "r:child", 0.7), ("d:x", "r:x", 0.7),
+             ("d:h1", "r:g1", 1.0), ("d:h1", "r:g2", 0.7)]
+    summary = _clusters_from(con, list(households), links, households=households, household_threshold=0.5)
+    persons = dict(con.execute("select person_record_key, person_id from person_clusters").fetchall())
+    assert persons["r:child"] == persons["d:child"] != persons["r:mother"]
+    assert persons["r:x"] != persons["d:x"]
+    assert persons["r:g2"] not in (persons["r:g1"], persons["d:h1"])
+    assert summary["household_links"] == 1 and summary["records"] == len(households)
+    # Without the pass, the children stay apart; below the household threshold a pair never joins.
+    _clusters_from(con, list(households), links, households=households)
+    assert dict(con.execute("select person_record_key, person_id from person_clusters").fetchall())["d:child"] \
+        == "d:child"
+    _clusters_from(con, list(households), links, households=households, household_threshold=0.8)
+    assert dict(con.execute("select person_record_key, person_id from person_clusters").fetchall())["d:child"] \
+        == "d:child"
 
 
 def test_evaluation_counts_pairs_and_exact_clusters_by_nik_status(con, tmp_path):

@@ -92,13 +92,14 @@ def person_links(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
     key=PERSON_CLUSTERS_KEY,
     deps=[PERSON_LINKS_KEY, INT_PERSONS_KEY],
     description="Every staged person record exactly once, with the person it belongs to (record source, record "
-    "id, person id): connected components of the links at or above the match threshold; a component too big to "
-    "be one person is split at stricter thresholds and its pairs queued for review.",
+    "id, person id): connected components of the links at or above the match threshold, and of links down to the "
+    "household threshold whose two households other members already join; a component too big to be one person "
+    "is split at stricter thresholds and its pairs queued for review.",
     **COMMON,
 )
 def person_clusters(warehouse: DuckDBResource) -> dg.MaterializeResult:
     with measure() as usage:
-        clustered = pipeline.cluster_warehouse(warehouse.database, THRESHOLDS.match)
+        clustered = pipeline.cluster_warehouse(warehouse.database, THRESHOLDS)
     rows = clustered.rows
     with warehouse.get_connection() as con:
         preview = _preview(con, f"""
@@ -116,6 +117,8 @@ def person_clusters(warehouse: DuckDBResource) -> dg.MaterializeResult:
         "records_in_oversized_persons": summary["records_in_oversized_persons"],
         "max_cluster_size": CLUSTER_LIMITS.max_size,
         "match_threshold": THRESHOLDS.match,
+        "household_links": summary["household_links"],
+        "household_match_threshold": THRESHOLDS.household_match,
         "cluster_sizes": dg.MetadataValue.md(markdown_table(
             [{"records": size, "persons": n} for size, n in clustered.sizes.items()])),
         "persons_by_registries": dg.MetadataValue.md(markdown_table(
