@@ -65,18 +65,37 @@ def _has_targeting_list(con: duckdb.DuckDBPyConnection) -> bool:
     ).fetchone()[0])
 
 
+# The order of every export file: a regency reads its list district by district, village by village, family by family.
+EXPORT_ORDER = "district_code, village_code, household_key, component, person_key"
+
+
+def sorted_copy(con: duckdb.DuckDBPyConnection, name: str = "targeting_export_rows") -> str:
+    """A temporary copy of the targeting list's allowed columns sorted by programme, regency and EXPORT_ORDER;
+    returns its name. Writing every programme's and regency's file from it reads each file's rows only (DuckDB
+    skips the row groups of other regencies by their min/max), where each file from the mart re-read the whole
+    province: 132 files at 5.5 million persons."""
+    columns = allowed_columns()
+    con.execute(f"""
+        create or replace temporary table {name} as
+        select {', '.join(columns)} from {TARGETING_LIST}
+        order by program, regency_code, {EXPORT_ORDER}
+    """)
+    return name
+
+
 def export_targeting_list(warehouse: Path | str | duckdb.DuckDBPyConnection, program: str, regency_code: str,
-                          out_path: Path | str) -> ExportResult:
+                          out_path: Path | str, source: str = TARGETING_LIST) -> ExportResult:
     """Write one regency's rows of the programme's targeting list to `out_path` (.csv or .parquet) and say how many.
 
-    `warehouse` is the warehouse file (opened read-only) or an open connection to it. Unknown programmes and
-    regencies are refused with ExportError; a known regency without eligible units gets a file with the header only.
+    `warehouse` is the warehouse file (opened read-only) or an open connection to it; `source` is the targeting
+    list itself or, on that connection, its `sorted_copy`. Unknown programmes and regencies are refused with
+    ExportError; a known regency without eligible units gets a file with the header only.
     """
     out_path = Path(out_path)
     if out_path.suffix not in FORMATS:
         raise ExportError(f"cannot write {out_path.name}: the export writes {' or '.join(FORMATS)} files")
     if isinstance(warehouse, duckdb.DuckDBPyConnection):
-        return _export(warehouse, program, regency_code, out_path)
+        return _export(warehouse, program, regency_code, out_path, source)
     path = Path(warehouse)
     if not path.exists():
         raise ExportError(f"no warehouse at {path}: run `make demo` (or the refresh job) first")
@@ -84,7 +103,8 @@ def export_targeting_list(warehouse: Path | str | duckdb.DuckDBPyConnection, pro
         return _export(con, program, regency_code, out_path)
 
 
-def _export(con: duckdb.DuckDBPyConnection, program: str, regency_code: str, out_path: Path) -> ExportResult:
+def _export(con: duckdb.DuckDBPyConnection, program: str, regency_code: str, out_path: Path,
+            source: str = TARGETING_LIST) -> ExportResult:
     if not _has_targeting_list(con):
         raise ExportError(f"the warehouse has no {TARGETING_LIST}: build the marts first")
     program = normalise_program(program)
@@ -97,8 +117,8 @@ def _export(con: duckdb.DuckDBPyConnection, program: str, regency_code: str, out
                           "(reference.ref_regions, e.g. 5371 for Kota Kupang)")
     columns = allowed_columns()
     table = con.sql(
-        f"select {', '.join(columns)} from {TARGETING_LIST} where program = $program and regency_code = $regency "
-        "order by district_code, village_code, household_key, component, person_key",
+        f"select {', '.join(columns)} from {source} where program = $program and regency_code = $regency "
+        f"order by {EXPORT_ORDER}",
         params={"program": program, "regency": regency_code},
     ).to_arrow_table()
     out_path.parent.mkdir(parents=True, exist_ok=True)

@@ -55,9 +55,11 @@ def targeting_list_exports(context: dg.AssetExecutionContext, warehouse: DuckDBR
         regencies = [row[0] for row in con.execute(
             "select distinct regency_code from marts.targeting_list where regency_code is not null order by 1"
         ).fetchall()]
+        rows = export.sorted_copy(con)
         for program in programs:
             for regency in regencies:
-                result = export.export_targeting_list(con, program, regency, staging / program / f"{regency}.csv")
+                result = export.export_targeting_list(con, program, regency, staging / program / f"{regency}.csv",
+                                                      source=rows)
                 rows_by_program[program] = rows_by_program.get(program, 0) + result.rows
                 files += 1
         listed = con.execute("select count(*) from marts.targeting_list where regency_code is not null").fetchone()[0]
