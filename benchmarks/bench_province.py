@@ -113,15 +113,20 @@ def ensure_generated(folder: Path, persons: int, seed: int, province: str) -> Pa
 
 
 def write_instance(home: Path) -> None:
-    """The repository's dagster.yaml, its storage folders (given relative to the working directory) made absolute
-    under `home`, so that the child and this process read the same run history, whatever their working folder."""
+    """A new Dagster instance in `home`: the repository's dagster.yaml, its storage folders (given relative to the
+    working directory) made absolute under `home`, so that the child and this process read the same run history,
+    whatever their working folder.
+
+    New for every measurement: a benchmark interrupted mid-run leaves its run STARTED and its slot of the `duckdb`
+    pool claimed in the instance, and the next refresh there would wait for that slot for ever."""
 
     def relocate(node):
         if isinstance(node, dict):
             return {k: str(home / v) if k == "base_dir" else relocate(v) for k, v in node.items()}
         return node
 
-    home.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
     config = relocate(yaml.safe_load((REPO_ROOT / "dagster.yaml").read_text()))
     (home / "dagster.yaml").write_text(yaml.safe_dump(config))
 
