@@ -2,7 +2,8 @@
 -- registry record it concerns, with what it changes (field, value before, value after), when it takes effect and
 -- which feed proposed it. Registry records are never overwritten: int_persons and int_households derive flags
 -- (reported_deceased, reported_moved_to_village_code, ...) from this table. Proposals that match no record
--- stay here with status no_nik or no_matching_record, so nothing a village reported is lost.
+-- stay here with status no_nik or no_matching_record, and proposals of a type the codebook does not know with
+-- status unknown_correction_type, so nothing a village reported is lost.
 with
 
 proposals as (
@@ -69,7 +70,7 @@ final as (
         registry,
         person_record_key,
         household_record_key,
-        case applies_to when 'person' then person_record_key else household_record_key end as target_record_key,
+        case applies_to when 'person' then person_record_key when 'household' then household_record_key end as target_record_key,
         value_before,
         value_after,
         coalesce(event_on, forum_on) as effective_on,
@@ -78,6 +79,9 @@ final as (
         reported_village_code,
         case when person_record_key is not null then 'nik' end as matched_on,
         case
+            -- A proposal type the codebook does not know (mapped to 'unknown' in staging, named by its
+            -- codes_are_mapped test) says nothing a registry could act on: kept in the trail, never applied.
+            when applies_to is null then 'unknown_correction_type'
             when person_record_key is null and not has_nik then 'no_nik'
             when person_record_key is null then 'no_matching_record'
             when value_before = value_after then 'already_reflected'
