@@ -38,6 +38,7 @@ def _truth_records(con: duckdb.DuckDBPyConnection, truth_dir: Path, records: str
     con.execute(f"""
         create or replace table truth_records as
         select
+            row_number() over () as record_number,
             records.person_record_key,
             truth.person_id as true_person_id,
             case when {corrupt} then 'nik_missing_or_corrupt' else 'nik_valid' end as nik_status
@@ -83,35 +84,40 @@ def evaluate(con: duckdb.DuckDBPyConnection, truth_dir: Path | str, clusters: st
     and, for the blocking recall, the prepared columns the blocking rules use (with deterministic_group).
     """
     _truth_records(con, Path(truth_dir), records)
+    # Pairs are made of record numbers, not keys: a province has millions of pairs on each side of the outer join.
     con.execute(f"""
         create or replace table evaluation_pairs as
-        with true_pairs as (
-            select l.person_record_key as key_l, r.person_record_key as key_r
+        with members as (
+            select truth_records.record_number, clusters.person_id
+            from {clusters} as clusters
+            join truth_records on clusters.person_record_key = truth_records.person_record_key
+        ),
+        true_pairs as (
+            select l.record_number as number_l, r.record_number as number_r
             from truth_records as l
-            join truth_records as r
-                on l.true_person_id = r.true_person_id and l.person_record_key < r.person_record_key
+            join truth_records as r on l.true_person_id = r.true_person_id and l.record_number < r.record_number
         ),
         predicted_pairs as (
-            select l.person_record_key as key_l, r.person_record_key as key_r
-            from {clusters} as l
-            join {clusters} as r on l.person_id = r.person_id and l.person_record_key < r.person_record_key
+            select l.record_number as number_l, r.record_number as number_r
+            from members as l
+            join members as r on l.person_id = r.person_id and l.record_number < r.record_number
         ),
         outcomes as (
             select
-                coalesce(t.key_l, p.key_l) as key_l,
-                coalesce(t.key_r, p.key_r) as key_r,
-                t.key_l is not null as is_true,
-                p.key_l is not null as is_predicted
+                coalesce(t.number_l, p.number_l) as number_l,
+                coalesce(t.number_r, p.number_r) as number_r,
+                t.number_l is not null as is_true,
+                p.number_l is not null as is_predicted
             from true_pairs as t
-            full outer join predicted_pairs as p on t.key_l = p.key_l and t.key_r = p.key_r
+            full outer join predicted_pairs as p on t.number_l = p.number_l and t.number_r = p.number_r
         )
         select
             outcomes.*,
             case when a.nik_status = 'nik_valid' and b.nik_status = 'nik_valid' then 'nik_valid'
                 else 'nik_missing_or_corrupt' end as segment
         from outcomes
-        join truth_records as a on outcomes.key_l = a.person_record_key
-        join truth_records as b on outcomes.key_r = b.person_record_key
+        join truth_records as a on outcomes.number_l = a.record_number
+        join truth_records as b on outcomes.number_r = b.record_number
     """)
     pairwise = _by_segment(
         "count(*) filter (where is_true and is_predicted) as true_positives, "
@@ -178,20 +184,18 @@ def _blocking_sql(records: str) -> str:
             select coalesce(segment, 'all') as segment, count(*) filter (where is_covered) as covered,
                 count(*) as actual
             from (
+                with numbered_records as (
+                    select truth_records.record_number, records.*
+                    from {records} as records
+                    join truth_records on records.person_record_key = truth_records.person_record_key
+                )
                 select pairs.segment, {covered} as is_covered
                 from evaluation_pairs as pairs
-                join {records} as l on pairs.key_l = l.person_record_key
-                join {records} as r on pairs.key_r = r.person_record_key
+                join numbered_records as l on pairs.number_l = l.record_number
+                join numbered_records as r on pairs.number_r = r.record_number
                 where pairs.is_true
             )
             group by grouping sets ((segment), ())
         )
     """
 
-
-def missed_pairs(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[tuple]:
-    """Keys of true pairs the clustering missed and of false pairs it made (for diagnosis; keys only)."""
-    return con.execute(f"""
-        select key_l, key_r, is_true, is_predicted, segment from evaluation_pairs
-        where is_true <> is_predicted order by segment, key_l, key_r limit {int(limit)}
-    """).fetchall()

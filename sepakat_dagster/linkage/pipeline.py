@@ -94,8 +94,8 @@ def evaluate_warehouse(warehouse: Path | str, truth_dir: Path | str) -> Evaluate
     with records.scratch(warehouse) as con:
         records.copy_from_warehouse(con, warehouse)
         with records.attached(con, warehouse) as wh:
-            deterministic.groups_from_links(con, f"{wh}.{PERSON_LINKS}")  # for the blocking recall
+            grouped = deterministic.groups_from_links(con, f"{wh}.{PERSON_LINKS}")  # for the blocking recall
             con.execute(f"create table clusters as select person_record_key, person_id from {wh}.{PERSON_CLUSTERS}")
-        rows = evaluate.evaluate(con, truth_dir, clusters="clusters")
+        rows = evaluate.evaluate(con, truth_dir, clusters="clusters", records=grouped)
         records.publish(con, warehouse, {EVALUATION: evaluate.EVALUATION})
     return Evaluated(rows)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 
+from sepakat_dagster.defs.dbt.assets import target_path
 from sepakat_dagster.generate import generate
 from sepakat_dagster.ingest.catalog import load_catalog
 from sepakat_dagster.marts import reconcile
@@ -93,3 +94,11 @@ def test_the_quality_report_is_written(gorontalo: Pipeline):
     document = (reports / "latest.html").read_text(encoding="utf-8")
     assert "Expectation suites by stage" in document
     assert (reports / "data_docs" / "index.html").exists()
+
+
+def test_the_marts_build_reuses_the_parse_of_the_harmonisation_build(gorontalo: Pipeline):
+    # Both dbt builds of a warehouse share one target folder, so only the first parses the project in full (the
+    # manifest `make` prepared was parsed for another warehouse file); the second reuses its partial-parse state.
+    log = (target_path(str(gorontalo.warehouse)) / "dbt.log").read_text()  # the last build's
+    assert "build --select path:models/marts" in log
+    assert '"name": "UnableToPartialParse"' not in log

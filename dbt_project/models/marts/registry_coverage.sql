@@ -3,7 +3,8 @@
 -- (Dapodik pupils, puskesmas patients) that no registry record carries, and whose normalised name and birth date
 -- no registry record has either (a registry record may lack the NIK, or the sector source may mistype it).
 -- Sector records without a NIK cannot be checked and are counted apart. Persons are placed where their family
--- lives; sector people where the sector record places them (Dapodik before health when both do).
+-- lives; sector people where the sector record places them (Dapodik before health when both do; the lowest
+-- regency code when one source places them in several).
 with
 
 persons as (
@@ -18,33 +19,59 @@ registry_niks as (
     select distinct nik from {{ ref('int_marts_person_records') }} where nik is not null
 ),
 
-registry_names as (
-    select distinct name_normalised, birth_date from {{ ref('int_persons') }}
-    where name_normalised is not null and birth_date is not null
-),
-
 sector_records as (
     select
-        1 as source_rank, nik, {{ normalise_name('full_name') }} as name_normalised, birth_date,
+        1 as source_rank, nik, full_name, birth_date,
         left(district_code, 2) as province_code, left(district_code, 4) as regency_code
     from {{ ref('stg_dapodik__pupils') }}
     union all
-    select 2, nik, {{ normalise_name('full_name') }}, birth_date, province_code, regency_code
+    select 2, nik, full_name, birth_date, province_code, regency_code
     from {{ ref('stg_kesehatan__services') }}
+),
+
+sector_niks as (
+    select
+        nik,
+        -- Several records of one source may place a person in different regencies: the lowest code wins, so
+        -- that a rerun counts the same people in the same places (a regency code begins with its province's).
+        coalesce(min(province_code) filter (where source_rank = 1), min(province_code)) as province_code,
+        coalesce(min(regency_code) filter (where source_rank = 1), min(regency_code)) as regency_code
+    from sector_records
+    where regexp_full_match(nik, '[0-9]{16}')
+    group by nik
+),
+
+unregistered_names as (
+    -- Only the few sector NIKs no registry record carries need the name check, so names are normalised for
+    -- those alone, not for millions of service records.
+    select distinct
+        sector_records.nik, {{ normalise_name('sector_records.full_name') }} as name_normalised,
+        sector_records.birth_date
+    from sector_records
+    where sector_records.nik in (
+        select sector_niks.nik from sector_niks
+        where not exists (select 1 from registry_niks where registry_niks.nik = sector_niks.nik)
+    )
+),
+
+named_in_registry as (
+    select distinct unregistered_names.nik
+    from unregistered_names
+    inner join {{ ref('int_persons') }} as registry_persons
+        on unregistered_names.name_normalised = registry_persons.name_normalised
+        and unregistered_names.birth_date = registry_persons.birth_date
 ),
 
 sector_people as (
     select
-        sector_records.nik,
-        arg_min(sector_records.province_code, sector_records.source_rank) as province_code,
-        arg_min(sector_records.regency_code, sector_records.source_rank) as regency_code,
-        bool_or(registry_names.name_normalised is not null) as name_and_birth_date_registered
-    from sector_records
-    left join registry_names
-        on sector_records.name_normalised = registry_names.name_normalised
-        and sector_records.birth_date = registry_names.birth_date
-    where regexp_full_match(sector_records.nik, '[0-9]{16}')
-    group by sector_records.nik
+        sector_niks.nik,
+        sector_niks.province_code,
+        sector_niks.regency_code,
+        registry_niks.nik is not null as nik_registered,
+        named_in_registry.nik is not null as name_and_birth_date_registered
+    from sector_niks
+    left join registry_niks on sector_niks.nik = registry_niks.nik
+    left join named_in_registry on sector_niks.nik = named_in_registry.nik
 ),
 
 sector_counts as (
@@ -53,10 +80,9 @@ sector_counts as (
         sector_people.regency_code,
         grouping(sector_people.regency_code) as grouping_id,
         count(*) as sector_people_checked,
-        count(*) filter (where registry_niks.nik is null and not sector_people.name_and_birth_date_registered)
+        count(*) filter (where not sector_people.nik_registered and not sector_people.name_and_birth_date_registered)
             as persons_in_none_estimated
     from sector_people
-    left join registry_niks on sector_people.nik = registry_niks.nik
     group by grouping sets ((sector_people.province_code), (sector_people.province_code, sector_people.regency_code))
 ),
 
