@@ -9,7 +9,7 @@ person_records as (
     -- What describes the person is, per attribute, the first value known in the order of the records' ranks (the
     -- reference registry first; the record key breaks ties). It is read through one window over the person's
     -- records rather than an arg_min per attribute: a hash aggregate carrying six (rank, key) states for five
-    -- million persons ran out of memory and spilled (103 s against 54 s at 5.5 million persons).
+    -- million persons ran out of memory and spilled (the query alone: 103 s against 54 s at 5.5 million persons).
     select
         *,
         row_number() over describing = 1 as is_first_record,
@@ -104,7 +104,8 @@ persons as (
 ),
 
 person_pupils as (
-    -- A pupil listed twice keeps the higher grade (and, on one grade in two forms, the form named last).
+    -- A pupil listed twice keeps the higher grade (and, on one grade in two forms, the alphabetically last form,
+    -- so that reruns agree).
     select
         nik_index.person_id,
         arg_max(pupils.education_stage, (pupils.grade, pupils.education_stage)) as education_stage,
