@@ -127,8 +127,9 @@ def target_path(warehouse: str) -> Path:
     another file, so a fresh folder per build meant a full parse (13 s) for each of the two builds of a refresh;
     with one folder per warehouse only a warehouse's first build parses in full.
     """
+    project = sepakat_dbt_project()
     digest = hashlib.sha256(str(Path(warehouse).resolve()).encode()).hexdigest()[:16]
-    return sepakat_dbt_project().project_dir / "target" / f"warehouse-{digest}"
+    return project.project_dir / project.target_path / f"warehouse-{digest}"
 
 
 # Marts read the Splink clusters, which read int_persons: two dbt steps, one each side of the linkage.
