@@ -50,11 +50,10 @@ def score_warehouse(warehouse: Path | str, model: LoadedModel, thresholds: Thres
     """Deterministic pass and Splink scoring of the person records; publishes linkage.person_links."""
     started = time.perf_counter()
     with records.scratch(warehouse, threads) as con:
-        records.copy_from_warehouse(con, warehouse)
-        linked = deterministic.link_on_nik(con)
+        prepared = records.copy_from_warehouse(con, warehouse)
         prediction = predict.score(con, model, thresholds, chunks=chunks)
         rows = records.publish(con, warehouse, {PERSON_LINKS: predict.PERSON_LINKS})[PERSON_LINKS]
-    return Scored(rows, linked, prediction, time.perf_counter() - started)
+    return Scored(rows, prepared.nik_pass, prediction, time.perf_counter() - started)
 
 
 def cluster_warehouse(warehouse: Path | str, thresholds: Thresholds = THRESHOLDS,
@@ -75,14 +74,10 @@ def cluster_warehouse(warehouse: Path | str, thresholds: Thresholds = THRESHOLDS
             """)
         summary = cluster.cluster(con, "nodes", "links", thresholds.match, limits,
                                   household_threshold=thresholds.household_match)
-        sizes = dict(con.execute(f"""
-            select cluster_size, count(distinct person_id) from {cluster.PERSON_CLUSTERS} group by all order by 1
-        """).fetchall())
+        sizes = dict(con.execute(f"select size, count(*) from {cluster.PERSON_PROFILE} group by all order by 1")
+                     .fetchall())
         registries = dict(con.execute(f"""
-            select registries, count(*) from (
-                select person_id, array_to_string(list_sort(list_distinct(list(registry))), '+') as registries
-                from {cluster.PERSON_CLUSTERS} group by person_id
-            ) group by registries order by 2 desc
+            select registries, count(*) from {cluster.PERSON_PROFILE} group by all order by 2 desc, 1
         """).fetchall())
         rows = records.publish(con, warehouse, {PERSON_CLUSTERS: cluster.PERSON_CLUSTERS})[PERSON_CLUSTERS]
     return Clustered(rows, summary, sizes, registries)
@@ -92,9 +87,10 @@ def evaluate_warehouse(warehouse: Path | str, truth_dir: Path | str) -> Evaluate
     """Precision, recall and F1 of the stored clusters against the ground truth in `truth_dir`; publishes
     linkage.evaluation."""
     with records.scratch(warehouse) as con:
-        records.copy_from_warehouse(con, warehouse)
+        records.copy_from_warehouse(con, warehouse, nik_pass=False)
         with records.attached(con, warehouse) as wh:
-            grouped = deterministic.groups_from_links(con, f"{wh}.{PERSON_LINKS}")  # for the blocking recall
+            # The NIK groups, for the blocking recall.
+            grouped = deterministic.groups_from_links(con, records.RECORDS, f"{wh}.{PERSON_LINKS}")
             con.execute(f"create table clusters as select person_record_key, person_id from {wh}.{PERSON_CLUSTERS}")
         rows = evaluate.evaluate(con, truth_dir, clusters="clusters", records=grouped)
         records.publish(con, warehouse, {EVALUATION: evaluate.EVALUATION})
