@@ -24,7 +24,7 @@ from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE
 from sepakat_dagster.generate import generate
 from sepakat_dagster.ingest.catalog import load_catalog
 from sepakat_dagster.ingest.loader import find_landed_file, load_source
-from sepakat_dagster.linkage import cluster, evaluate, model, predict, records
+from sepakat_dagster.linkage import cluster, deterministic, evaluate, model, predict, records
 from sepakat_dagster.linkage.settings import THRESHOLDS
 from sepakat_dagster.paths import DBT_PROJECT_DIR
 
@@ -72,9 +72,11 @@ def main() -> None:
     con = records.connect(args.threads)
     try:
         started = time.perf_counter()
-        prepared = records.copy_from_warehouse(con, warehouse)
-        staged, linked = prepared.rows, prepared.nik_pass
-        timings["deterministic NIK pass, copy and prepare"] = time.perf_counter() - started
+        staged = records.copy_from_warehouse(con, warehouse)
+        timings["copy and prepare"] = time.perf_counter() - started
+        t0 = time.perf_counter()
+        linked = deterministic.link_on_nik(con)
+        timings["deterministic NIK pass"] = time.perf_counter() - t0
         result = predict.score(con, trained)
         timings["blocking"] = result.blocking_seconds
         timings["scoring"] = result.scoring_seconds

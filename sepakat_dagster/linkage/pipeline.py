@@ -50,10 +50,11 @@ def score_warehouse(warehouse: Path | str, model: LoadedModel, thresholds: Thres
     """Deterministic pass and Splink scoring of the person records; publishes linkage.person_links."""
     started = time.perf_counter()
     with records.scratch(warehouse, threads) as con:
-        prepared = records.copy_from_warehouse(con, warehouse)
+        records.copy_from_warehouse(con, warehouse)
+        linked = deterministic.link_on_nik(con)
         prediction = predict.score(con, model, thresholds, chunks=chunks)
         rows = records.publish(con, warehouse, {PERSON_LINKS: predict.PERSON_LINKS})[PERSON_LINKS]
-    return Scored(rows, prepared.nik_pass, prediction, time.perf_counter() - started)
+    return Scored(rows, linked, prediction, time.perf_counter() - started)
 
 
 def cluster_warehouse(warehouse: Path | str, thresholds: Thresholds = THRESHOLDS,
@@ -87,10 +88,10 @@ def evaluate_warehouse(warehouse: Path | str, truth_dir: Path | str) -> Evaluate
     """Precision, recall and F1 of the stored clusters against the ground truth in `truth_dir`; publishes
     linkage.evaluation."""
     with records.scratch(warehouse) as con:
-        records.copy_from_warehouse(con, warehouse, nik_pass=False)
+        records.copy_from_warehouse(con, warehouse)
         with records.attached(con, warehouse) as wh:
             # The NIK groups, for the blocking recall.
-            grouped = deterministic.groups_from_links(con, records.RECORDS, f"{wh}.{PERSON_LINKS}")
+            grouped = deterministic.groups_from_links(con, f"{wh}.{PERSON_LINKS}")
             con.execute(f"create table clusters as select person_record_key, person_id from {wh}.{PERSON_CLUSTERS}")
         rows = evaluate.evaluate(con, truth_dir, clusters="clusters", records=grouped)
         records.publish(con, warehouse, {EVALUATION: evaluate.EVALUATION})

@@ -92,31 +92,36 @@ def score(con: duckdb.DuckDBPyConnection, model: LoadedModel, thresholds: Thresh
         blocked.drop_table_from_database_and_remove_from_cache()
     by_rule = {name: counts.get(str(i), 0) for i, name in enumerate(rule_names)}
 
-    # The deterministic pairs are already keyed (left < right); the scored ones get their keys here. No ORDER BY:
-    # nothing reads the links in order, and sorting a province's pairs on two text keys cost half a minute.
+    # No ORDER BY: nothing reads the links in order, and sorting a province's pairs on two text keys costs time.
     con.execute(f"""
         create or replace table {PERSON_LINKS} as
-        with keyed as (
+        with scored as (
+            select unique_id_l, unique_id_r, 'splink' as method, match_key, match_weight, match_probability
+            from scored_pairs
+        ),
+        deterministic as (
+            select unique_id_l, unique_id_r, '{NIK_METHOD}' as method, '{DETERMINISTIC_KEY}' as match_key,
+                null::double as match_weight, 1.0::double as match_probability
+            from {DETERMINISTIC_PAIRS}
+        ),
+        links as (
+            select * from deterministic
+            union all
+            select * from scored
+        ),
+        keyed as (
             select l.person_record_key as key_a, r.person_record_key as key_b, l.registry as registry_a,
-                r.registry as registry_b, scored.match_key, scored.match_weight, scored.match_probability
-            from scored_pairs as scored
-            join {RECORDS} as l on scored.unique_id_l = l.unique_id
-            join {RECORDS} as r on scored.unique_id_r = r.unique_id
+                r.registry as registry_b, links.* exclude (unique_id_l, unique_id_r)
+            from links
+            join {RECORDS} as l on links.unique_id_l = l.unique_id
+            join {RECORDS} as r on links.unique_id_r = r.unique_id
         )
         select
-            person_record_key_l, person_record_key_r, registry_l, registry_r, '{NIK_METHOD}' as method,
-            '{DETERMINISTIC_KEY}' as match_key, null::double as match_weight, 1.0::double as match_probability
-        from {DETERMINISTIC_PAIRS}
-        union all
-        select
-            least(key_a, key_b),
-            greatest(key_a, key_b),
-            case when key_a < key_b then registry_a else registry_b end,
-            case when key_a < key_b then registry_b else registry_a end,
-            'splink',
-            match_key,
-            match_weight,
-            match_probability
+            least(key_a, key_b) as person_record_key_l,
+            greatest(key_a, key_b) as person_record_key_r,
+            case when key_a < key_b then registry_a else registry_b end as registry_l,
+            case when key_a < key_b then registry_b else registry_a end as registry_r,
+            keyed.* exclude (key_a, key_b, registry_a, registry_b)
         from keyed
     """)
     con.execute("drop table scored_pairs")

@@ -11,14 +11,11 @@ import contextlib
 import os
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from sepakat_dagster import duckdb_limits
-from sepakat_dagster.linkage import deterministic
-from sepakat_dagster.linkage.deterministic import NIK_IS_CONSISTENT_SQL
 
 # The contract with the dbt layer: the columns of intermediate.int_persons the linkage reads.
 INT_PERSONS = "intermediate.int_persons"
@@ -51,15 +48,16 @@ RECORDS = "person_records"  # the prepared table in the in-memory connection
 # Derived columns, computed once in SQL rather than in every comparison:
 # - unique_id: the name Splink expects, a number per record. Splink joins every candidate pair back to the records
 #   on it, and integers cost a fraction of the text keys. The numbers follow no order and may differ between runs:
-#   nothing published carries them (pairs and persons are written with the keys), and no comparison depends on
-#   which record of a pair is on the left;
+#   nothing published carries them (pairs and persons are written with the keys, in key order), and no comparison
+#   depends on which record of a pair is on the left;
 # - name_tokens: the normalised name as a list, for token comparisons (reordered, shortened, initials);
 # - name_initial: the first letter of the sorted tokens, a blocking key that survives reordered names;
 # - birth_date_key: year + the two day/month numbers in ascending order, so that a record whose day and month
 #   were swapped still blocks with the correct one;
 # - nik_is_consistent: the NIK is valid and agrees with the recorded sex and birth date (what the deterministic
 #   pass trusts);
-# - deterministic_group: the NIK of a record the deterministic pass links (its `groups`), else null.
+# - deterministic_group: null here; the deterministic pass fills it in place (deterministic.link_on_nik), since
+#   writing a province's records a second time to add it cost four times as long as the update.
 PREPARE_SQL = f"""
 create or replace table {RECORDS} as
 select
@@ -69,7 +67,7 @@ select
     source_table,
     record_id,
     household_record_key,
-    source.nik,
+    nik,
     coalesce(nik_is_valid, false) as nik_is_valid,
     nik_birth_date,
     nik_sex,
@@ -84,21 +82,15 @@ select
     year(birth_date) as birth_year,
     year(birth_date) * 10000 + least(month(birth_date), day(birth_date)) * 100
         + greatest(month(birth_date), day(birth_date)) as birth_date_key,
-    {NIK_IS_CONSISTENT_SQL} as nik_is_consistent,
-    case when {NIK_IS_CONSISTENT_SQL} and groups.unambiguous then source.nik end as deterministic_group,
+    coalesce(nik_is_valid, false)
+        and not coalesce(sex_disagrees_with_nik, false)
+        and not coalesce(birth_date_disagrees_with_nik, false) as nik_is_consistent,
+    null::varchar as deterministic_group,
     village_code,
     district_code,
     regency_code
-from {{source}} as source
-left join {{groups}} as groups on source.nik = groups.nik
+from {{source}}
 """
-NO_GROUPS = "(select null::varchar as nik, null::boolean as unambiguous limit 0)"
-
-
-@dataclass
-class Prepared:
-    rows: int  # prepared records
-    nik_pass: dict[str, int] = field(default_factory=dict)  # deterministic.link_on_nik's counts, when it ran
 
 
 def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple:
@@ -173,9 +165,8 @@ def attached(con: duckdb.DuckDBPyConnection, warehouse: Path | str, alias: str =
         con.execute(f"detach {alias}")
 
 
-def copy_from_warehouse(con: duckdb.DuckDBPyConnection, warehouse: Path | str, table: str = INT_PERSONS,
-                        nik_pass: bool = True) -> Prepared:
-    """Prepare the records from the contract columns of `table` in the warehouse file (see `prepare`).
+def copy_from_warehouse(con: duckdb.DuckDBPyConnection, warehouse: Path | str, table: str = INT_PERSONS) -> int:
+    """Prepare the records from the contract columns of `table` in the warehouse file, in one pass; returns rows.
 
     The warehouse is attached read-only and detached again, so no connection to the file stays open.
     """
@@ -183,21 +174,16 @@ def copy_from_warehouse(con: duckdb.DuckDBPyConnection, warehouse: Path | str, t
         missing = sorted(set(CONTRACT_COLUMNS) - set(_columns(con, alias, table)))
         if missing:
             raise ValueError(f"{table} lacks the column(s) the linkage reads: {', '.join(missing)}")
-        return prepare(con, f"{alias}.{table}", nik_pass)
+        return prepare(con, f"{alias}.{table}")
 
 
-def prepare(con: duckdb.DuckDBPyConnection, source: str, nik_pass: bool = True) -> Prepared:
-    """Build the prepared `person_records` table from a relation with the contract columns, in one pass.
-
-    With `nik_pass`, the deterministic pass runs on `source` first (writing `deterministic_pairs`) and its groups
-    are joined in; without it every `deterministic_group` is null (a stage that recovers them from stored links).
-    """
-    counts = deterministic.link_on_nik(con, source) if nik_pass else {}
-    con.execute(PREPARE_SQL.format(source=source, groups=deterministic.NIK_GROUPS if nik_pass else NO_GROUPS))
-    rows, keys = first_row(con, f"select count(*), count(distinct person_record_key) from {RECORDS}")
-    if rows != keys:
-        raise ValueError(f"{rows - keys} person_record_key values are not unique: the linkage needs one key a record")
-    return Prepared(rows, counts)
+def prepare(con: duckdb.DuckDBPyConnection, source: str) -> int:
+    """Build the prepared `person_records` table from a relation with the contract columns."""
+    con.execute(PREPARE_SQL.format(source=source))
+    duplicates = scalar(con, f"select count(*) - count(distinct person_record_key) from {RECORDS}")
+    if duplicates:
+        raise ValueError(f"{duplicates} person_record_key values are not unique: the linkage needs one key a record")
+    return scalar(con, f"select count(*) from {RECORDS}")
 
 
 def _columns(con: duckdb.DuckDBPyConnection, catalog: str, table: str) -> list[str]:

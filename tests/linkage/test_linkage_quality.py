@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from sepakat_dagster.linkage import cluster, evaluate, model, predict, records, train
+from sepakat_dagster.linkage import cluster, deterministic, evaluate, model, predict, records, train
 from sepakat_dagster.linkage.settings import THRESHOLDS
 
 # Floors for a small province (about 7,000 records, so one wrong pair moves precision by 0.02 %); the goals on
@@ -29,7 +29,8 @@ def linked(person_warehouse: Path, demo_dir: Path):
     """The committed model on the session's province: evaluation rows, clusters and the prediction summary."""
     con = records.connect()
     try:
-        staged = records.copy_from_warehouse(con, person_warehouse).rows
+        staged = records.copy_from_warehouse(con, person_warehouse)
+        deterministic.link_on_nik(con)
         result = predict.score(con, model.load_model())
         cluster.cluster(con, records.RECORDS, predict.PERSON_LINKS, trained_threshold())
         rows = evaluate.evaluate(con, demo_dir / "truth")
@@ -75,6 +76,7 @@ def test_the_same_input_gives_the_same_persons(linked, person_warehouse):
     con = records.connect()
     try:
         records.copy_from_warehouse(con, person_warehouse)
+        deterministic.link_on_nik(con)
         predict.score(con, model.load_model())
         cluster.cluster(con, records.RECORDS, predict.PERSON_LINKS, trained_threshold())
         again = con.execute("select person_record_key, person_id from person_clusters order by 1").fetchall()
@@ -86,7 +88,8 @@ def test_the_same_input_gives_the_same_persons(linked, person_warehouse):
 def test_a_model_trained_on_the_province_itself_links_it_too(person_warehouse, demo_dir, tmp_path):
     con = records.connect()
     try:
-        count = records.copy_from_warehouse(con, person_warehouse).rows
+        count = records.copy_from_warehouse(con, person_warehouse)
+        deterministic.link_on_nik(con)
         result = train.train(con, tmp_path / "person_model.json", {"description": "test"}, u_max_pairs=2e5)
         assert result.card.version == 1 and result.card.training_records == count
         assert all(path.exists() and path.stat().st_size > 1000 for path in result.charts)
@@ -105,6 +108,7 @@ def test_scoring_in_slices_gives_the_same_links(linked, person_warehouse):
     con = records.connect()
     try:
         records.copy_from_warehouse(con, person_warehouse)
+        deterministic.link_on_nik(con)
         sliced = predict.score(con, model.load_model(), chunks=3)
         links = con.execute(f"select person_record_key_l, person_record_key_r, round(match_probability, 9) "
                             f"from {predict.PERSON_LINKS} order by 1, 2").fetchall()

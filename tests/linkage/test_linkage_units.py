@@ -35,9 +35,15 @@ def test_records_sharing_a_trusted_nik_with_compatible_names_are_linked(con):
         person("dtks_art:2", "ABRAHAM NENO", "1985-07-12", "male", NIK_B),
         person("dtks_art:3", "ANA NENO", "1999-01-01", "female", None),
     ])
-    counts = records.prepare(con, "int_persons").nik_pass
-    pairs = con.execute("select person_record_key_l, person_record_key_r from deterministic_pairs order by all")
-    pairs = pairs.fetchall()
+    records.prepare(con, "int_persons")
+    counts = deterministic.link_on_nik(con)
+    pairs = con.execute("""
+        select least(l.person_record_key, r.person_record_key), greatest(l.person_record_key, r.person_record_key)
+        from deterministic_pairs as pairs
+        join person_records as l on pairs.unique_id_l = l.unique_id
+        join person_records as r on pairs.unique_id_r = r.unique_id
+        order by all
+    """).fetchall()
     assert pairs == [("dtks_art:1", "p3ke_individu:1"), ("dtks_art:1", "regsosek_individu:1"),
                      ("p3ke_individu:1", "regsosek_individu:1")]
     assert counts == {"trusted_nik_records": 5, "nik_groups_linked": 1, "nik_groups_ambiguous": 1,
@@ -57,17 +63,20 @@ def test_groups_recovered_from_stored_nik_links_equal_the_pass(con):
         person("dtks_art:3", "ANA NENO", "1999-01-01", "female", None),
     ])
     records.prepare(con, "int_persons")
+    deterministic.link_on_nik(con)
     groups = "select person_record_key, deterministic_group from person_records order by 1"
     from_pass = con.execute(groups).fetchall()
     con.execute(f"""
         create table stored_links as
-        select person_record_key_l, person_record_key_r, '{deterministic.NIK_METHOD}' as method
-        from deterministic_pairs
+        select l.person_record_key as person_record_key_l, r.person_record_key as person_record_key_r,
+            '{deterministic.NIK_METHOD}' as method
+        from deterministic_pairs as pairs
+        join person_records as l on pairs.unique_id_l = l.unique_id
+        join person_records as r on pairs.unique_id_r = r.unique_id
         union all select 'dtks_art:2', 'dtks_art:3', 'splink'  -- a scored link gives no group
     """)
-    records.prepare(con, "int_persons", nik_pass=False)
-    assert con.execute(groups).fetchall() == [(key, None) for key, _ in from_pass]
-    grouped = deterministic.groups_from_links(con, records.RECORDS, "stored_links")
+    records.prepare(con, "int_persons")
+    grouped = deterministic.groups_from_links(con, "stored_links")
     assert con.execute(groups.replace("person_records", grouped)).fetchall() == from_pass
     assert dict(from_pass)["dtks_art:1"] == NIK_A
 

@@ -12,7 +12,7 @@ from dagster_duckdb import DuckDBResource
 
 from sepakat_dagster.defs.linkage.assets import INT_PERSONS_KEY, PERSON_MODEL_KEY, markdown_table
 from sepakat_dagster.defs.linkage.resources import PersonModel
-from sepakat_dagster.linkage import records, train
+from sepakat_dagster.linkage import deterministic, records, train
 from sepakat_dagster.linkage.settings import U_MAX_PAIRS
 
 person_model = dg.AssetSpec(
@@ -36,7 +36,8 @@ def fit_person_model(context: dg.OpExecutionContext, config: TrainingConfig, war
                      person_model: PersonModel) -> None:
     con = records.connect()
     try:
-        count = records.copy_from_warehouse(con, warehouse.database).rows
+        count = records.copy_from_warehouse(con, warehouse.database)
+        deterministic.link_on_nik(con)  # the prepared records carry the columns the prediction rules name
         result = train.train(con, Path(person_model.path), {"description": config.trained_on, "records": count},
                              u_max_pairs=config.u_max_pairs)
     finally:
