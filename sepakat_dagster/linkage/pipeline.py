@@ -88,11 +88,11 @@ def evaluate_warehouse(warehouse: Path | str, truth_dir: Path | str) -> Evaluate
     """Precision, recall and F1 of the stored clusters against the ground truth in `truth_dir`; publishes
     linkage.evaluation."""
     with records.scratch(warehouse) as con:
-        records.copy_from_warehouse(con, warehouse)
         with records.attached(con, warehouse) as wh:
+            records.prepared_view(con, records.contract_source(con, wh))
             # The NIK groups, for the blocking recall.
             grouped = deterministic.groups_from_links(con, f"{wh}.{PERSON_LINKS}")
             con.execute(f"create table clusters as select person_record_key, person_id from {wh}.{PERSON_CLUSTERS}")
-        rows = evaluate.evaluate(con, truth_dir, clusters="clusters", records=grouped)
+            rows = evaluate.evaluate(con, truth_dir, clusters="clusters", records=grouped)
         records.publish(con, warehouse, {EVALUATION: evaluate.EVALUATION})
     return Evaluated(rows)

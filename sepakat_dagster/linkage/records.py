@@ -59,7 +59,7 @@ RECORDS = "person_records"  # the prepared table in the in-memory connection
 # - deterministic_group: null here; the deterministic pass fills it in place (deterministic.link_on_nik), since
 #   writing a province's records a second time to add it cost four times as long as the update.
 PREPARE_SQL = f"""
-create or replace table {RECORDS} as
+create or replace {{kind}} {RECORDS} as
 select
     row_number() over () as unique_id,
     person_record_key,
@@ -171,15 +171,31 @@ def copy_from_warehouse(con: duckdb.DuckDBPyConnection, warehouse: Path | str, t
     The warehouse is attached read-only and detached again, so no connection to the file stays open.
     """
     with attached(con, warehouse) as alias:
-        missing = sorted(set(CONTRACT_COLUMNS) - set(_columns(con, alias, table)))
-        if missing:
-            raise ValueError(f"{table} lacks the column(s) the linkage reads: {', '.join(missing)}")
-        return prepare(con, f"{alias}.{table}")
+        return prepare(con, contract_source(con, alias, table))
+
+
+def contract_source(con: duckdb.DuckDBPyConnection, alias: str, table: str = INT_PERSONS) -> str:
+    """`table` of the attached warehouse `alias`, once it is known to have the contract columns."""
+    missing = sorted(set(CONTRACT_COLUMNS) - set(_columns(con, alias, table)))
+    if missing:
+        raise ValueError(f"{table} lacks the column(s) the linkage reads: {', '.join(missing)}")
+    return f"{alias}.{table}"
+
+
+def prepared_view(con: duckdb.DuckDBPyConnection, source: str) -> str:
+    """The prepared records as a view over `source`, computed where read; returns its name.
+
+    For a stage that reads a few columns of some records once or twice (the evaluation): writing all of a
+    province's prepared records first costs more than it saves. The scoring stage, which reads them many times,
+    prepares a table (`prepare`), and checks the keys there.
+    """
+    con.execute(PREPARE_SQL.format(kind="view", source=source))
+    return RECORDS
 
 
 def prepare(con: duckdb.DuckDBPyConnection, source: str) -> int:
     """Build the prepared `person_records` table from a relation with the contract columns."""
-    con.execute(PREPARE_SQL.format(source=source))
+    con.execute(PREPARE_SQL.format(kind="table", source=source))
     duplicates = scalar(con, f"select count(*) - count(distinct person_record_key) from {RECORDS}")
     if duplicates:
         raise ValueError(f"{duplicates} person_record_key values are not unique: the linkage needs one key a record")

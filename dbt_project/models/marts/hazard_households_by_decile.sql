@@ -1,4 +1,3 @@
-{{ config(materialized='view') }}
 -- Households (family units with living members) inside INARISK hazard zones by region (province, regency), hazard,
 -- hazard class and reference decile, with their living members and RTLH houses: where disaster preparedness and
 -- housing programmes meet poverty. A household counts under each hazard whose class in its village makes a

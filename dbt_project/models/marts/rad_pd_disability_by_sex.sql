@@ -1,4 +1,3 @@
-{{ config(materialized='view') }}
 -- RAD PD (regional action plan for persons with disabilities): living persons by region (province, regency), sex,
 -- disability, severe disability and age group (age_groups), with how many are eligible for PBI-JK (their family in
 -- the priority deciles) and receive it, live in a PKH family, and are enrolled in school (Dapodik).
