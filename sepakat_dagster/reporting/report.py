@@ -193,7 +193,7 @@ def _budget_chart(con: duckdb.DuckDBPyConnection) -> str:
     bars = con.execute("""
         select coalesce(region_name, region_code), sum(net_reallocation_idr) / 1e6
         from marts.budget_reallocation where region_level = 'regency'
-        group by all order by 2
+        group by all order by 2, 1
     """).fetchall()
     return ("<h3>Net reallocation per regency, all programmes (Rp million a year; negative: more money needed to "
             "close exclusion errors than inclusion errors free)</h3>" + bar_chart(bars, " m"))
@@ -226,8 +226,10 @@ def _expectations_section(gates: Sequence[Gate], stages: dict[str, str], docs: s
 
 
 def _mart_section(con: duckdb.DuckDBPyConnection, table: str, title: str, limit: int = 40) -> str:
-    """A published mart as it is; targeting_list (by name) and unsuppressed marts are never shown here."""
-    relation = con.execute(f"select * from marts.{table} limit {limit}")
+    """A published mart as it is; targeting_list (by name) and unsuppressed marts are never shown here. Its first
+    rows in the order of its columns: a table's stored order is whatever the build's threads left, and the same
+    data must give the same report."""
+    relation = con.execute(f"select * from marts.{table} order by all limit {limit}")
     headers = [d[0] for d in relation.description]
     rows = relation.fetchall()
     total = con.execute(f"select count(*) from marts.{table}").fetchone()[0]
