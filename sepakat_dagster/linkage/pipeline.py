@@ -2,8 +2,9 @@
 
 Each function works on its own scratch DuckDB file (records.scratch) with the pipeline's memory limit: it copies
 what it needs from the warehouse through a read-only ATTACH, works there (Splink included) and publishes its
-result into the warehouse DuckDB to DuckDB (records.publish). No registry, pair or cluster table passes through
-Python, and no stage holds the warehouse while Splink runs.
+result into the warehouse DuckDB to DuckDB (records.publish). The evaluation, which runs no Splink and reads the
+records once or twice, reads them in place through the same read-only ATTACH instead of copying them. No
+registry, pair or cluster table passes through Python, and no stage holds the warehouse while Splink runs.
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ CONTRACT_COLUMNS = (
     "regency_code",
 )
 
-RECORDS = "person_records"  # the prepared table in the in-memory connection
+RECORDS = "person_records"  # the prepared records in the linkage's connection (a table, or a view)
 
 # No ORDER BY here: nothing needs the records in order, and sorting a province's records costs minutes.
 # Derived columns, computed once in SQL rather than in every comparison:
