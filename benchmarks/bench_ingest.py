@@ -13,9 +13,9 @@ from pathlib import Path
 
 import duckdb
 
+from sepakat_dagster.defs.sources.catalog import load_catalog
+from sepakat_dagster.defs.sources.loader import find_landed_file, load_source
 from sepakat_dagster.generate import generate
-from sepakat_dagster.ingest.catalog import load_catalog
-from sepakat_dagster.ingest.loader import find_landed_file, load_source
 
 
 def main() -> None:

@@ -16,8 +16,8 @@ import pytest
 
 from sepakat_dagster import duckdb_limits
 from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE
-from sepakat_dagster.ingest.catalog import load_catalog
-from sepakat_dagster.ingest.loader import find_landed_file, load_source
+from sepakat_dagster.defs.sources.catalog import load_catalog
+from sepakat_dagster.defs.sources.loader import find_landed_file, load_source
 from sepakat_dagster.paths import DBT_PROJECT_DIR
 
 HARMONISATION_EXCLUDES = "path:models/marts"

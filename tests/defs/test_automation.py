@@ -10,7 +10,7 @@ from sepakat_dagster.defs.automation.sensors import alert_on_failed_refresh, new
 from sepakat_dagster.defs.quality.checks import build_gate_check
 from sepakat_dagster.defs.resources import LandingDirectory
 from sepakat_dagster.defs.sources.assets import build_conservation_check, build_source_asset
-from sepakat_dagster.ingest.catalog import load_catalog
+from sepakat_dagster.defs.sources.catalog import load_catalog
 from sepakat_dagster.quality.gates import load_gates
 from tests.conftest import pipeline_resources
 

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from sepakat_dagster.definitions import defs
-from sepakat_dagster.ingest.catalog import load_catalog
+from sepakat_dagster.defs.sources.catalog import load_catalog
 
 
 def test_definitions_load_with_every_source_grouped_and_guarded():

@@ -9,8 +9,8 @@ import dagster as dg
 import pytest
 
 from sepakat_dagster.defs.dbt.assets import target_path
+from sepakat_dagster.defs.sources.catalog import load_catalog
 from sepakat_dagster.generate import generate
-from sepakat_dagster.ingest.catalog import load_catalog
 from sepakat_dagster.marts import reconcile
 from sepakat_dagster.quality.gates import load_gates
 from tests.conftest import SMALL_PROVINCE_PERSONS

@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sepakat_dagster.defs.sources.catalog import Source, load_catalog
 from sepakat_dagster.generate import ErrorRates, generate
-from sepakat_dagster.ingest.catalog import Source, load_catalog
 
 PERSONS = 20_000
 

@@ -12,8 +12,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from sepakat_dagster.ingest.catalog import Source, load_catalog, normalise_header
-from sepakat_dagster.ingest.loader import find_landed_file, load_source, vintage_of
+from sepakat_dagster.defs.sources.catalog import Source, load_catalog, normalise_header
+from sepakat_dagster.defs.sources.loader import find_landed_file, load_source, vintage_of
 from sepakat_dagster.paths import SEEDS_DIR
 
 BROKEN = ["broken_excel_number", "broken_date", "broken_region"]

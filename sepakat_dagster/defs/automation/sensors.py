@@ -10,8 +10,8 @@ import dagster as dg
 
 from sepakat_dagster.defs.automation.jobs import refresh_job
 from sepakat_dagster.defs.resources import LandingDirectory
-from sepakat_dagster.ingest.catalog import load_catalog
-from sepakat_dagster.ingest.loader import UnusableFileError, find_landed_file
+from sepakat_dagster.defs.sources.catalog import load_catalog
+from sepakat_dagster.defs.sources.loader import UnusableFileError, find_landed_file
 from sepakat_dagster.reporting.evidence import latest_check_results
 
 

@@ -5,8 +5,8 @@ from dagster_duckdb import DuckDBResource
 
 from sepakat_dagster.defs.metadata import markdown_table
 from sepakat_dagster.defs.resources import LandingDirectory
-from sepakat_dagster.ingest.catalog import Source, load_catalog
-from sepakat_dagster.ingest.loader import (
+from sepakat_dagster.defs.sources.catalog import Source, load_catalog
+from sepakat_dagster.defs.sources.loader import (
     LandedFile,
     LoadResult,
     UnusableFileError,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from sepakat_dagster.ingest.catalog import Column, Source, normalise_header
+from sepakat_dagster.defs.sources.catalog import Column, Source, normalise_header
 from sepakat_dagster.paths import SEEDS_DIR
 
 AUDIT_DDL = """

@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from sepakat_dagster.ingest.catalog import load_catalog
-from sepakat_dagster.ingest.loader import (
+from sepakat_dagster.defs.sources.catalog import load_catalog
+from sepakat_dagster.defs.sources.loader import (
     LandedFile,
     UnusableFileError,
     find_landed_file,

@@ -7,7 +7,7 @@ import dagster as dg
 import duckdb
 
 from sepakat_dagster.defs.sources.assets import build_conservation_check, build_source_asset
-from sepakat_dagster.ingest.catalog import load_catalog
+from sepakat_dagster.defs.sources.catalog import load_catalog
 from tests.conftest import pipeline_resources
 
 CATALOG = load_catalog()
