@@ -21,11 +21,11 @@ import duckdb
 
 from sepakat_dagster import duckdb_limits
 from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE
+from sepakat_dagster.defs.linkage import cluster, deterministic, evaluate, model, predict, records
+from sepakat_dagster.defs.linkage.settings import THRESHOLDS
 from sepakat_dagster.defs.sources.catalog import load_catalog
 from sepakat_dagster.defs.sources.loader import find_landed_file, load_source
 from sepakat_dagster.generate import generate
-from sepakat_dagster.linkage import cluster, deterministic, evaluate, model, predict, records
-from sepakat_dagster.linkage.settings import THRESHOLDS
 from sepakat_dagster.paths import DBT_PROJECT_DIR
 
 GOALS = {("pairwise", "nik_valid", "precision"): 0.999, ("pairwise", "nik_valid", "recall"): 0.995,

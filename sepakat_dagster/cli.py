@@ -172,8 +172,8 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _link(args: argparse.Namespace) -> int:
-    from sepakat_dagster.linkage.generic import link_files
-    from sepakat_dagster.linkage.mapping import MappingError, load_mapping
+    from sepakat_dagster.defs.linkage.generic import link_files
+    from sepakat_dagster.defs.linkage.mapping import MappingError, load_mapping
 
     try:
         summary = link_files(args.left, args.right, load_mapping(args.config), args.out, model=args.model)

@@ -17,8 +17,8 @@ import pytest
 
 from sepakat_dagster import duckdb_limits, paths
 from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE
+from sepakat_dagster.defs.linkage import records
 from sepakat_dagster.defs.resources import Warehouse
-from sepakat_dagster.linkage import records
 
 LIMIT = "1234MB"
 

@@ -2,17 +2,17 @@
 
 The nightly path loads the committed model (resource `person_model`) and never trains; training is the separate
 `train_person_model` job (training.py). Splink runs on its own scratch DuckDB file within the pipeline's memory
-limit and publishes into the warehouse (linkage/pipeline.py). Metadata carries counts, figures, seconds, rows per
+limit and publishes into the warehouse (pipeline.py). Metadata carries counts, figures, seconds, rows per
 second, peak memory and key-only previews: never a NIK, a name or an address.
 """
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from sepakat_dagster.defs.linkage import cluster, pipeline, review
+from sepakat_dagster.defs.linkage.records import INT_PERSONS
 from sepakat_dagster.defs.linkage.resources import PersonModel, TruthDirectory
-from sepakat_dagster.linkage import cluster, pipeline, review
-from sepakat_dagster.linkage.records import INT_PERSONS
-from sepakat_dagster.linkage.settings import BLOCKING_RULES, CLUSTER_LIMITS, THRESHOLDS
+from sepakat_dagster.defs.linkage.settings import BLOCKING_RULES, CLUSTER_LIMITS, THRESHOLDS
 from sepakat_dagster.resource_usage import measure
 
 INT_PERSONS_KEY = dg.AssetKey(["intermediate", "int_persons"])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from sepakat_dagster.linkage.model import LoadedModel, load_model, model_path
+from sepakat_dagster.defs.linkage.model import LoadedModel, load_model, model_path
 
 
 class PersonModel(dg.ConfigurableResource):

@@ -10,10 +10,10 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from sepakat_dagster.defs.linkage import deterministic, records, train
 from sepakat_dagster.defs.linkage.assets import INT_PERSONS_KEY, PERSON_MODEL_KEY, markdown_table
 from sepakat_dagster.defs.linkage.resources import PersonModel
-from sepakat_dagster.linkage import deterministic, records, train
-from sepakat_dagster.linkage.settings import U_MAX_PAIRS
+from sepakat_dagster.defs.linkage.settings import U_MAX_PAIRS
 
 person_model = dg.AssetSpec(
     key=PERSON_MODEL_KEY,
@@ -21,8 +21,8 @@ person_model = dg.AssetSpec(
     group_name="linkage",
     kinds={"splink", "json"},
     owners=["team:sepakat-data"],
-    description="The trained Splink person model (sepakat_dagster/linkage/models/person_model.json, versioned, "
-    "with its card and charts); written only by the train_person_model job.",
+    description="The trained Splink person model (sepakat_dagster/defs/linkage/models/person_model.json, "
+    "versioned, with its card and charts); written only by the train_person_model job.",
 )
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.linkage.helpers import build_person_warehouse
+from tests.defs.linkage.helpers import build_person_warehouse
 
 
 @pytest.fixture(scope="session")

@@ -22,16 +22,16 @@ import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.internals.exceptions import SplinkException
 
-from sepakat_dagster.linkage import cluster
-from sepakat_dagster.linkage.mapping import FileLayout, Mapping
-from sepakat_dagster.linkage.records import connect, scalar
-from sepakat_dagster.linkage.settings import (
+from sepakat_dagster.defs.linkage import cluster
+from sepakat_dagster.defs.linkage.mapping import FileLayout, Mapping
+from sepakat_dagster.defs.linkage.records import connect, scalar
+from sepakat_dagster.defs.linkage.settings import (
     birth_date_comparison,
     name_comparison,
     national_id_comparison,
     sex_comparison,
 )
-from sepakat_dagster.linkage.train import floor_m_probabilities
+from sepakat_dagster.defs.linkage.train import floor_m_probabilities
 from sepakat_dagster.paths import DBT_PROJECT_DIR
 
 NAME_MACRO = DBT_PROJECT_DIR / "macros" / "normalise_name.sql"

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sepakat_dagster.linkage.settings import MODEL_NAME, SETTINGS_VERSION
+from sepakat_dagster.defs.linkage.settings import MODEL_NAME, SETTINGS_VERSION
 
 MODELS_DIR = Path(__file__).with_name("models")
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import duckdb
 
-from sepakat_dagster.linkage.records import RECORDS, scalar
-from sepakat_dagster.linkage.settings import blocking_rules_for_prediction
+from sepakat_dagster.defs.linkage.records import RECORDS, scalar
+from sepakat_dagster.defs.linkage.settings import blocking_rules_for_prediction
 
 EVALUATION = "evaluation"
 SEGMENTS = ("all", "nik_valid", "nik_missing_or_corrupt")

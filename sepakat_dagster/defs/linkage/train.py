@@ -17,9 +17,9 @@ from typing import Any
 import duckdb
 from splink import DuckDBAPI, Linker, SettingsCreator
 
-from sepakat_dagster.linkage import settings as model_settings
-from sepakat_dagster.linkage.model import ModelCard, charts_dir, save_model
-from sepakat_dagster.linkage.records import RECORDS, scalar
+from sepakat_dagster.defs.linkage import settings as model_settings
+from sepakat_dagster.defs.linkage.model import ModelCard, charts_dir, save_model
+from sepakat_dagster.defs.linkage.records import RECORDS, scalar
 
 # Charts that describe the model only: no chart that lists values from the data (the term-frequency chart
 # would show the commonest names).

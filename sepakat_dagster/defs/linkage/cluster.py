@@ -12,8 +12,8 @@ import duckdb
 from splink import DuckDBAPI
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
-from sepakat_dagster.linkage.records import first_row
-from sepakat_dagster.linkage.settings import CLUSTER_LIMITS, ClusterLimits
+from sepakat_dagster.defs.linkage.records import first_row
+from sepakat_dagster.defs.linkage.settings import CLUSTER_LIMITS, ClusterLimits
 
 PERSON_CLUSTERS = "person_clusters"
 PERSON_PROFILE = "person_profile"  # one row per person: its records and registries

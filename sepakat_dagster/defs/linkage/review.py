@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import duckdb
 
-from sepakat_dagster.linkage.settings import THRESHOLDS, Thresholds
+from sepakat_dagster.defs.linkage.settings import THRESHOLDS, Thresholds
 
 # Field name in the queue → column of int_persons compared for it.
 REVIEW_FIELDS = {

@@ -7,8 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from sepakat_dagster.linkage import cluster, deterministic, evaluate, model, predict, records, train
-from sepakat_dagster.linkage.settings import THRESHOLDS
+from sepakat_dagster.defs.linkage import cluster, deterministic, evaluate, model, predict, records, train
+from sepakat_dagster.defs.linkage.settings import THRESHOLDS
 
 # Floors for a small province (about 7,000 records, so one wrong pair moves precision by 0.02 %); the goals on
 # a full-size province are in benchmarks/bench_linkage.py.

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 import duckdb
 from splink import DuckDBAPI, Linker
 
-from sepakat_dagster.linkage.deterministic import DETERMINISTIC_PAIRS, NIK_METHOD
-from sepakat_dagster.linkage.model import LoadedModel
-from sepakat_dagster.linkage.records import RECORDS, scalar
-from sepakat_dagster.linkage.settings import BLOCKING_RULES, RECORDS_PER_PREDICT_CHUNK, THRESHOLDS, Thresholds
+from sepakat_dagster.defs.linkage.deterministic import DETERMINISTIC_PAIRS, NIK_METHOD
+from sepakat_dagster.defs.linkage.model import LoadedModel
+from sepakat_dagster.defs.linkage.records import RECORDS, scalar
+from sepakat_dagster.defs.linkage.settings import BLOCKING_RULES, RECORDS_PER_PREDICT_CHUNK, THRESHOLDS, Thresholds
 
 PERSON_LINKS = "person_links"
 DETERMINISTIC_KEY = "deterministic_nik"

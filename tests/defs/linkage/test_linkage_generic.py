@@ -9,9 +9,9 @@ import duckdb
 import pytest
 
 from sepakat_dagster.cli import main
-from sepakat_dagster.linkage.generic import normalise_name_sql
-from sepakat_dagster.linkage.mapping import MappingError, parse_mapping
-from tests.linkage.planted import MAPPING_YAML, write_planted_pair
+from sepakat_dagster.defs.linkage.generic import normalise_name_sql
+from sepakat_dagster.defs.linkage.mapping import MappingError, parse_mapping
+from tests.defs.linkage.planted import MAPPING_YAML, write_planted_pair
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +113,7 @@ def test_a_mapping_naming_a_missing_column_fails_with_exit_code_2(planted, tmp_p
 
 
 def test_the_documented_example_mapping_parses():
-    docs = Path(__file__).resolve().parents[2] / "docs" / "generic-linkage.md"
+    docs = Path(__file__).resolve().parents[3] / "docs" / "generic-linkage.md"
     text = docs.read_text()
     import yaml
 

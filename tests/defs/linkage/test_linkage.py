@@ -22,11 +22,11 @@ from sepakat_dagster.defs.linkage.assets import (
     review_queue,
 )
 from sepakat_dagster.defs.linkage.resources import PersonModel, TruthDirectory
+from sepakat_dagster.defs.linkage.settings import CLUSTER_LIMITS
 from sepakat_dagster.defs.linkage.training import person_model, train_person_model
 from sepakat_dagster.defs.resources import Warehouse
-from sepakat_dagster.linkage.settings import CLUSTER_LIMITS
 from sepakat_dagster.reporting.summary import render_summary
-from tests.linkage.helpers import build_person_warehouse
+from tests.defs.linkage.helpers import build_person_warehouse
 
 ASSETS = [person_links, person_clusters, review_queue, evaluation, person_model]
 CHECKS = [records_conserved, clusters_are_sane]

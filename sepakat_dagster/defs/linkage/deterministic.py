@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import duckdb
 
-from sepakat_dagster.linkage.records import RECORDS, first_row, scalar
-from sepakat_dagster.linkage.settings import tokens_contained_sql
+from sepakat_dagster.defs.linkage.records import RECORDS, first_row, scalar
+from sepakat_dagster.defs.linkage.settings import tokens_contained_sql
 
 DETERMINISTIC_PAIRS = "deterministic_pairs"
 NIK_METHOD = "nik"  # the `method` of the links this pass makes, in linkage.person_links

@@ -13,10 +13,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sepakat_dagster.linkage import cluster, deterministic, evaluate, predict, records
-from sepakat_dagster.linkage.model import LoadedModel
-from sepakat_dagster.linkage.records import INT_PERSONS
-from sepakat_dagster.linkage.settings import CLUSTER_LIMITS, THRESHOLDS, ClusterLimits, Thresholds
+from sepakat_dagster.defs.linkage import cluster, deterministic, evaluate, predict, records
+from sepakat_dagster.defs.linkage.model import LoadedModel
+from sepakat_dagster.defs.linkage.records import INT_PERSONS
+from sepakat_dagster.defs.linkage.settings import CLUSTER_LIMITS, THRESHOLDS, ClusterLimits, Thresholds
 
 SCHEMA = "linkage"
 PERSON_LINKS = f"{SCHEMA}.person_links"

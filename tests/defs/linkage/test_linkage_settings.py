@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from sepakat_dagster.linkage import settings
+from sepakat_dagster.defs.linkage import settings
 
 
 def evaluate(sql: str, **values) -> object:
@@ -55,7 +55,7 @@ def test_a_nik_typo_is_only_a_birth_date_part_that_contradicts_a_record(a, b, co
 
 
 def test_the_birth_date_key_is_the_same_when_day_and_month_are_swapped():
-    from sepakat_dagster.linkage.records import PREPARE_SQL
+    from sepakat_dagster.defs.linkage.records import PREPARE_SQL
 
     key = PREPARE_SQL.split("as birth_year,")[1].split("as birth_date_key")[0]
     with duckdb.connect() as con:
