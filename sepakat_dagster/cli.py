@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sepakat_dagster import paths
-from sepakat_dagster.marts.cli import add_export_command
+from sepakat_dagster.defs.marts.export_cli import add_export_command
 
 if TYPE_CHECKING:  # dagster is imported where it is used, so that `sepakat --help` answers at once
     import dagster as dg

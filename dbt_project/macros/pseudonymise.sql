@@ -8,7 +8,7 @@
   K' is the key's UTF-8 bytes (hashed first when longer than the 64-byte SHA-256 block), padded with zero bytes to
   64; ipad and opad are 64 bytes of 0x36 and 0x5c. Both pads are constant expressions, which DuckDB folds once
   per query, so each row costs two SHA-256 calls. Output: 64 lowercase hex digits, as Python's
-  hmac.new(key, message, 'sha256').hexdigest() (tests/marts/test_pseudonymise.py checks that).
+  hmac.new(key, message, 'sha256').hexdigest() (tests/defs/marts/test_pseudonymise.py checks that).
 
   The key never falls back to a constant: without it, or with one shorter than pseudonym_key_min_length, the
   model fails with a message saying what to set. Its pads do appear in the SQL dbt compiles and logs

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from sepakat_dagster import duckdb_limits
-from sepakat_dagster.reporting import marts_summary
+from sepakat_dagster.defs.marts import summary as marts_summary
 
 
 def _sources_section(con: duckdb.DuckDBPyConnection) -> str:

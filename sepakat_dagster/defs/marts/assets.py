@@ -8,8 +8,8 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from sepakat_dagster.defs.linkage.resources import TruthDirectory
+from sepakat_dagster.defs.marts import evaluate, export
 from sepakat_dagster.defs.marts.resources import ExportDirectory
-from sepakat_dagster.marts import evaluate, export
 from sepakat_dagster.resource_usage import measure
 
 TARGETING_LIST_KEY = dg.AssetKey(["marts", "targeting_list"])

@@ -11,7 +11,7 @@ SQL are compared within 1e-12 and shares within 1e-9 (floating point), counts an
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from sepakat_dagster.marts import reconcile
+from sepakat_dagster.defs.marts import reconcile
 
 DESCRIPTIONS = {
     "targeting_errors": "eligible = correctly targeted + exclusion errors, recipients = correctly targeted + inclusion "

@@ -11,10 +11,10 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from sepakat_dagster.marts.cli import add_export_command
-from sepakat_dagster.marts.export import ExportError, allowed_columns, export_targeting_list
+from sepakat_dagster.defs.marts.export import ExportError, allowed_columns, export_targeting_list
+from sepakat_dagster.defs.marts.export_cli import add_export_command
 from sepakat_dagster.paths import DBT_PROJECT_DIR
-from tests.marts.helpers import Pipeline
+from tests.defs.marts.helpers import Pipeline
 
 PERSONAL_BUT_NOT_ALLOWED = {"nik", "birth_date", "kk_number", "person_id", "family_key", "latitude", "longitude"}
 

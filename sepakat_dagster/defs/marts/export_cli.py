@@ -10,7 +10,7 @@ from sepakat_dagster import paths
 
 
 def _export(args: argparse.Namespace) -> int:
-    from sepakat_dagster.marts.export import ExportError, export_targeting_list, normalise_program
+    from sepakat_dagster.defs.marts.export import ExportError, export_targeting_list, normalise_program
 
     program = normalise_program(args.program)
     out = args.out or paths.DEFAULT_DATA_DIR / "exports" / f"targeting_{program}_{args.regency}.csv"

@@ -11,9 +11,9 @@ import dagster as dg
 import duckdb
 import pytest
 
+from sepakat_dagster.defs.marts import export, reconcile
 from sepakat_dagster.defs.marts.assets import EVALUATION_KEY, EXPORT_FOLDER, EXPORTS_KEY
-from sepakat_dagster.marts import export, reconcile
-from tests.marts.helpers import Pipeline, graph_definitions, materialise, materialised_pipeline
+from tests.defs.marts.helpers import Pipeline, graph_definitions, materialise, materialised_pipeline
 
 MARTS = ("person_registry_presence", "targeting_list", "targeting_errors", "registry_coverage", "spm_indicators",
          "spm_indicators_published", "budget_reallocation", "rad_pd_disability_by_sex", "hazard_households_by_decile")

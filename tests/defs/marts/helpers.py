@@ -1,6 +1,6 @@
 """The whole Dagster graph (sources -> dbt harmonisation -> linkage -> dbt marts -> checks -> exports and
 evaluation) materialised once per test session on the session's generated province, with real resources, for the
-marts tests in tests/marts/ and tests/defs/test_marts.py."""
+marts tests in tests/defs/marts/."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The marts tests read one materialisation of the whole graph (tests/marts/helpers.py)."""
+"""The marts tests read one materialisation of the whole graph (helpers.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.marts.helpers import Pipeline, materialised_pipeline
+from tests.defs.marts.helpers import Pipeline, materialised_pipeline
 
 
 @pytest.fixture(scope="session")

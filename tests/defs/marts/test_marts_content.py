@@ -14,10 +14,10 @@ import duckdb
 import pytest
 
 from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE
-from sepakat_dagster.marts.evaluate import evaluate_targeting
+from sepakat_dagster.defs.marts.evaluate import evaluate_targeting
+from sepakat_dagster.defs.marts.summary import render
 from sepakat_dagster.paths import DBT_PROJECT_DIR
-from sepakat_dagster.reporting.marts_summary import render
-from tests.marts.helpers import MIN_CELL_COUNT, PSEUDONYM_KEY, Pipeline
+from tests.defs.marts.helpers import MIN_CELL_COUNT, PSEUDONYM_KEY, Pipeline
 
 PERSONAL_COLUMNS = {"full_name", "nik", "address", "birth_date", "kk_number", "rt", "rw", "name", "latitude",
                     "longitude", "patient_key", "person_id", "family_key"}

@@ -15,7 +15,7 @@ import pytest
 
 from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE
 from sepakat_dagster.paths import DBT_PROJECT_DIR
-from tests.marts.helpers import PSEUDONYM_KEY, Pipeline
+from tests.defs.marts.helpers import PSEUDONYM_KEY, Pipeline
 
 MACROS = DBT_PROJECT_DIR / "macros" / "pseudonymise.sql"
 
