@@ -126,8 +126,9 @@ def run_gate(gate: Gate, database: Path, parameters: dict, quality_dir: Path, ru
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
 
-    from sepakat_dagster.quality import gx_duckdb  # noqa: F401 -- registers the sepakat_duckdb datasource type
+    from sepakat_dagster.quality.gx_duckdb import register_datasource_type
 
+    register_datasource_type()  # the sepakat_duckdb datasource type, used below
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = _context(quality_dir)
     # The pipeline's memory limit and spill folder, like every other connection (duckdb_limits).
