@@ -14,8 +14,8 @@ from pathlib import Path
 
 import duckdb
 
-from sepakat_dagster.quality.gates import load_gates
-from sepakat_dagster.quality.validate import run_gate
+from sepakat_dagster.defs.quality.gates import load_gates
+from sepakat_dagster.defs.quality.validate import run_gate
 
 
 def main() -> None:

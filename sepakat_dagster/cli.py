@@ -189,8 +189,8 @@ def _report(args: argparse.Namespace) -> int:
     import dagster as dg
 
     from sepakat_dagster.definitions import defs
+    from sepakat_dagster.defs.quality.gates import stage_by_asset
     from sepakat_dagster.defs.reports.assets import PUBLISHED
-    from sepakat_dagster.quality.gates import stage_by_asset
     from sepakat_dagster.reporting.evidence import collect_gates, collect_lineage
     from sepakat_dagster.reporting.report import write_report
 

@@ -8,10 +8,10 @@ import dagster as dg
 from sepakat_dagster.definitions import defs
 from sepakat_dagster.defs.automation.sensors import alert_on_failed_refresh, new_deliveries
 from sepakat_dagster.defs.quality.checks import build_gate_check
+from sepakat_dagster.defs.quality.gates import load_gates
 from sepakat_dagster.defs.resources import LandingDirectory
 from sepakat_dagster.defs.sources.assets import build_conservation_check, build_source_asset
 from sepakat_dagster.defs.sources.catalog import load_catalog
-from sepakat_dagster.quality.gates import load_gates
 from tests.conftest import pipeline_resources
 
 SOURCE_ASSETS = [build_source_asset(s) for s in load_catalog().values()]

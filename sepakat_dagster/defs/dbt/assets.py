@@ -19,7 +19,7 @@ from dagster_duckdb import DuckDBResource
 from sepakat_dagster import duckdb_limits
 from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE, sepakat_dbt_project
 from sepakat_dagster.defs.metadata import markdown_table
-from sepakat_dagster.quality.gates import is_personal_column
+from sepakat_dagster.defs.quality.gates import is_personal_column
 from sepakat_dagster.resource_usage import Usage, measure
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from sepakat_dagster.defs.quality.gates import Gate, load_gates
+from sepakat_dagster.defs.quality.validate import GateOutcome, run_gate
 from sepakat_dagster.paths import reports_dir
-from sepakat_dagster.quality.gates import Gate, load_gates
-from sepakat_dagster.quality.validate import GateOutcome, run_gate
 from sepakat_dagster.resource_usage import measure
 
 CHECK_NAME = "expectations"

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from sepakat_dagster.defs.quality.checks import CHECK_NAME
-from sepakat_dagster.quality.gates import load_gates
+from sepakat_dagster.defs.quality.gates import load_gates
 from tests.defs.marts.helpers import Pipeline, materialise, materialised_pipeline
 
 MARTS = ("person_registry_presence", "targeting_list", "targeting_errors", "registry_coverage", "spm_indicators",

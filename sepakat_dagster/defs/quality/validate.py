@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sepakat_dagster import duckdb_limits
-from sepakat_dagster.quality.gates import Gate, GateDefinitionError
+from sepakat_dagster.defs.quality.gates import Gate, GateDefinitionError
 
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 0}
 DATA_DOCS_SITE = "sepakat_quality"
@@ -126,7 +126,7 @@ def run_gate(gate: Gate, database: Path, parameters: dict, quality_dir: Path, ru
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
 
-    from sepakat_dagster.quality.gx_duckdb import register_datasource_type
+    from sepakat_dagster.defs.quality.gx_duckdb import register_datasource_type
 
     register_datasource_type()  # the sepakat_duckdb datasource type, used below
     logging.getLogger("great_expectations").setLevel(logging.WARNING)

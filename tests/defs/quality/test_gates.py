@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from sepakat_dagster.quality.gates import STAGES, GateDefinitionError, load_gates, parse_gate
-from sepakat_dagster.quality.validate import build_suite, run_gate
+from sepakat_dagster.defs.quality.gates import STAGES, GateDefinitionError, load_gates, parse_gate
+from sepakat_dagster.defs.quality.validate import build_suite, run_gate
 
 NIKS = ["5301015003900001", "5301015003900002", "5301015003900002", None, "53010150039"]
 INVARIANT = {"invariant": True, "why": "Guaranteed by the code under test."}
@@ -128,7 +128,7 @@ def test_a_gate_reports_counts_not_people_and_releases_the_file(tmp_path: Path):
 
 
 def test_the_stores_and_data_docs_keep_a_bounded_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    from sepakat_dagster.quality import validate
+    from sepakat_dagster.defs.quality import validate
 
     database = tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(database)) as con:

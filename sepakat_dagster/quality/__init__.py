@@ -1,1 +1,0 @@
-"""Quality gates: great-expectations suites from `expectations/`, validated in DuckDB SQL, results without people."""
