@@ -191,8 +191,8 @@ def _report(args: argparse.Namespace) -> int:
     from sepakat_dagster.definitions import defs
     from sepakat_dagster.defs.quality.gates import stage_by_asset
     from sepakat_dagster.defs.reports.assets import PUBLISHED
-    from sepakat_dagster.reporting.evidence import collect_gates, collect_lineage
-    from sepakat_dagster.reporting.report import write_report
+    from sepakat_dagster.defs.reports.evidence import collect_gates, collect_lineage
+    from sepakat_dagster.defs.reports.report import write_report
 
     graph = defs().get_repository_def().asset_graph
     with dg.DagsterInstance.get() as instance:
@@ -204,7 +204,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _print_summary(warehouse: Path) -> None:
-    from sepakat_dagster.reporting.summary import render_summary
+    from sepakat_dagster.defs.reports.summary import render_summary
 
     print(render_summary(warehouse))
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import dagster as dg
 
 from sepakat_dagster.defs.automation.jobs import refresh_job
+from sepakat_dagster.defs.reports.evidence import latest_check_results
 from sepakat_dagster.defs.resources import LandingDirectory
 from sepakat_dagster.defs.sources.catalog import load_catalog
 from sepakat_dagster.defs.sources.loader import UnusableFileError, find_landed_file
-from sepakat_dagster.reporting.evidence import latest_check_results
 
 
 def landed_fingerprints(landing: Path) -> dict[str, str]:

@@ -8,9 +8,9 @@ from dagster_duckdb import DuckDBResource
 
 from sepakat_dagster.defs.dbt.assets import sepakat_dbt_marts
 from sepakat_dagster.defs.quality.gates import stage_by_asset
+from sepakat_dagster.defs.reports.evidence import collect_gates, collect_lineage
+from sepakat_dagster.defs.reports.report import write_report
 from sepakat_dagster.paths import reports_dir
-from sepakat_dagster.reporting.evidence import collect_gates, collect_lineage
-from sepakat_dagster.reporting.report import write_report
 from sepakat_dagster.resource_usage import measure
 
 LINKAGE_EVALUATION = dg.AssetKey(["linkage", "evaluation"])

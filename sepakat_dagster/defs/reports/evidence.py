@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import dagster as dg
 from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
 
-from sepakat_dagster.reporting.report import Gate, Lineage
+from sepakat_dagster.defs.reports.report import Gate, Lineage
 
 
 def latest_check_results(

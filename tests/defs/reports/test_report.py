@@ -3,10 +3,10 @@
 import dagster as dg
 import duckdb
 
+from sepakat_dagster.defs.reports.evidence import collect_gates
+from sepakat_dagster.defs.reports.report import bar_chart, write_report
 from sepakat_dagster.defs.sources.assets import build_conservation_check, build_source_asset
 from sepakat_dagster.defs.sources.catalog import load_catalog
-from sepakat_dagster.reporting.evidence import collect_gates
-from sepakat_dagster.reporting.report import bar_chart, write_report
 from tests.conftest import pipeline_resources
 
 
