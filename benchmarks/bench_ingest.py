@@ -15,7 +15,7 @@ import duckdb
 
 from sepakat_dagster.defs.sources.catalog import load_catalog
 from sepakat_dagster.defs.sources.loader import find_landed_file, load_source
-from sepakat_dagster.generate import generate
+from sepakat_synthetic import generate
 
 
 def main() -> None:

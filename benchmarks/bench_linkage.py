@@ -25,8 +25,8 @@ from sepakat_dagster.defs.linkage import cluster, deterministic, evaluate, model
 from sepakat_dagster.defs.linkage.settings import THRESHOLDS
 from sepakat_dagster.defs.sources.catalog import load_catalog
 from sepakat_dagster.defs.sources.loader import find_landed_file, load_source
-from sepakat_dagster.generate import generate
 from sepakat_dagster.paths import DBT_PROJECT_DIR
+from sepakat_synthetic import generate
 
 GOALS = {("pairwise", "nik_valid", "precision"): 0.999, ("pairwise", "nik_valid", "recall"): 0.995,
          ("pairwise", "nik_missing_or_corrupt", "f1"): 0.97}

@@ -25,8 +25,8 @@ from sepakat_dagster import duckdb_limits
 from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE
 from sepakat_dagster.defs.sources.catalog import load_catalog
 from sepakat_dagster.defs.sources.loader import find_landed_file, load_source
-from sepakat_dagster.generate import generate
 from sepakat_dagster.paths import DBT_PROJECT_DIR
+from sepakat_synthetic import generate
 
 
 def dbt(args: list[str], warehouse: Path, workdir: Path) -> float:

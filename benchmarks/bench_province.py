@@ -94,7 +94,7 @@ class Measured:
 def ensure_generated(folder: Path, persons: int, seed: int, province: str) -> Path:
     """The province's registries, generated once per (persons, seed, province), in a child process so that the
     generator's memory is given back before the refresh is measured; the landing folder."""
-    from sepakat_dagster.generate import generate
+    from sepakat_synthetic import generate
 
     stamp = folder / "generated.json"
     wanted = {"persons": persons, "seed": seed, "province": province}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # dagster is imported where it is used, so that `sepakat --he
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from sepakat_dagster.generate import ErrorRates, generate
+    from sepakat_synthetic import ErrorRates, generate
 
     rates = ErrorRates.from_mapping(_read_yaml(args.error_rates)) if args.error_rates else None
     summary = generate(args.out, persons=args.persons, seed=args.seed, province=args.province, error_rates=rates)
@@ -38,7 +38,7 @@ def _read_yaml(path: Path) -> dict:
 
 def _ensure_demo_data(data_dir: Path, persons: int, seed: int, province: str) -> Path:
     """Generate the demo province once per (persons, seed, province): re-running the demo reuses it."""
-    from sepakat_dagster.generate import generate
+    from sepakat_synthetic import generate
 
     demo_dir = data_dir / "demo"
     stamp = demo_dir / "generated.json"

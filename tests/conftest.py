@@ -7,7 +7,7 @@ import pytest
 
 from sepakat_dagster.defs.dbt.project import manifest_is_stale, prepare_manifest
 from sepakat_dagster.defs.resources import LandingDirectory
-from sepakat_dagster.generate import generate
+from sepakat_synthetic import generate
 
 SMALL_PROVINCE_PERSONS = 4_000
 

@@ -90,8 +90,8 @@ def test_dbt_runs_with_the_same_limits(configured: Path, tmp_path: Path):
 
 def test_no_module_opens_duckdb_around_the_limits():
     """Every connection goes through duckdb_limits (or the Warehouse resource built on it)."""
-    package = Path(paths.REPO_ROOT) / "sepakat_dagster"
-    offenders = [str(path.relative_to(package)) for path in package.rglob("*.py")
+    packages = [Path(paths.REPO_ROOT) / name for name in ("sepakat_dagster", "sepakat_synthetic")]
+    offenders = [str(path.relative_to(paths.REPO_ROOT)) for package in packages for path in package.rglob("*.py")
                  if path.name != "duckdb_limits.py" and "duckdb.connect(" in path.read_text()]
     assert offenders == []
 

@@ -12,7 +12,7 @@ from sepakat_dagster.defs.dbt.assets import target_path
 from sepakat_dagster.defs.marts import reconcile
 from sepakat_dagster.defs.quality.gates import load_gates
 from sepakat_dagster.defs.sources.catalog import load_catalog
-from sepakat_dagster.generate import generate
+from sepakat_synthetic import generate
 from tests.conftest import SMALL_PROVINCE_PERSONS
 from tests.defs.marts.helpers import Pipeline, materialise
 

@@ -10,12 +10,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sepakat_dagster.generate import config, formats
-from sepakat_dagster.generate.errors import BrokenSpec, inject_broken_rows, outdated_villages
-from sepakat_dagster.generate.landing import SourceFile, table
-from sepakat_dagster.generate.persons import age_on
-from sepakat_dagster.generate.sampling import random_dates
-from sepakat_dagster.generate.world import World, record_map
+from sepakat_synthetic import config, formats
+from sepakat_synthetic.errors import BrokenSpec, inject_broken_rows, outdated_villages
+from sepakat_synthetic.landing import SourceFile, table
+from sepakat_synthetic.persons import age_on
+from sepakat_synthetic.sampling import random_dates
+from sepakat_synthetic.world import World, record_map
 
 _VINTAGE = config.VINTAGES["kesehatan"]
 _START, _END = config.HEALTH_START, config.HEALTH_END

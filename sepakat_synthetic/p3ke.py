@@ -10,13 +10,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sepakat_dagster.generate import codebooks, config, formats
-from sepakat_dagster.generate.errors import BrokenSpec, inject_broken_rows, outdated_villages
-from sepakat_dagster.generate.landing import SourceFile, table
-from sepakat_dagster.generate.persons import age_on
-from sepakat_dagster.generate.regions import PROVINCES
-from sepakat_dagster.generate.sampling import rank_within
-from sepakat_dagster.generate.world import World, record_map
+from sepakat_synthetic import codebooks, config, formats
+from sepakat_synthetic.errors import BrokenSpec, inject_broken_rows, outdated_villages
+from sepakat_synthetic.landing import SourceFile, table
+from sepakat_synthetic.persons import age_on
+from sepakat_synthetic.regions import PROVINCES
+from sepakat_synthetic.sampling import rank_within
+from sepakat_synthetic.world import World, record_map
 
 SHARE_RANKED_POOR = 0.40
 COLLECTED = 0.92  # BKKBN reached most but not all families

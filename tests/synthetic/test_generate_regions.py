@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sepakat_dagster.generate import regions
 from sepakat_dagster.paths import SEEDS_DIR
+from sepakat_synthetic import regions
 
 
 def test_committed_seeds_equal_the_builder_output() -> None:

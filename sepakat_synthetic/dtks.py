@@ -9,12 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from sepakat_dagster.generate import codebooks, config, formats
-from sepakat_dagster.generate.errors import BrokenSpec, inject_broken_rows, outdated_villages
-from sepakat_dagster.generate.landing import SourceFile, table
-from sepakat_dagster.generate.persons import PKBM, SD, SLB, SMA, SMK, SMP, age_on
-from sepakat_dagster.generate.sampling import random_dates, rank_within
-from sepakat_dagster.generate.world import World, record_map
+from sepakat_synthetic import codebooks, config, formats
+from sepakat_synthetic.errors import BrokenSpec, inject_broken_rows, outdated_villages
+from sepakat_synthetic.landing import SourceFile, table
+from sepakat_synthetic.persons import PKBM, SD, SLB, SMA, SMK, SMP, age_on
+from sepakat_synthetic.sampling import random_dates, rank_within
+from sepakat_synthetic.world import World, record_map
 
 # Chance that a household is in DTKS, by its true national decile 1..10 (inclusion of the non-poor is real).
 COVERAGE_BY_DECILE = np.array([0.82, 0.78, 0.70, 0.60, 0.45, 0.32, 0.22, 0.14, 0.08, 0.04])

@@ -9,13 +9,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sepakat_dagster.generate import formats
-from sepakat_dagster.generate.errors import ALL_FLAGS, PersonRecords, inject_person_errors
-from sepakat_dagster.generate.households import ROMAN, STREETS
-from sepakat_dagster.generate.names import RELIGIONS
-from sepakat_dagster.generate.persons import age_on
-from sepakat_dagster.generate.rates import ErrorRates
-from sepakat_dagster.generate.streams import Streams
+from sepakat_synthetic import formats
+from sepakat_synthetic.errors import ALL_FLAGS, PersonRecords, inject_person_errors
+from sepakat_synthetic.households import ROMAN, STREETS
+from sepakat_synthetic.names import RELIGIONS
+from sepakat_synthetic.persons import age_on
+from sepakat_synthetic.rates import ErrorRates
+from sepakat_synthetic.streams import Streams
 
 _MUSLIM = RELIGIONS.index("muslim")
 

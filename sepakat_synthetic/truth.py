@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from sepakat_dagster.generate.names import RELIGIONS
-from sepakat_dagster.generate.persons import SCHOOL_TYPES
+from sepakat_synthetic.names import RELIGIONS
+from sepakat_synthetic.persons import SCHOOL_TYPES
 
 
 def _text(values: np.ndarray, missing: np.ndarray | None = None) -> pa.Array:

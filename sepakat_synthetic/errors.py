@@ -14,10 +14,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sepakat_dagster.generate import name_noise
-from sepakat_dagster.generate.identifiers import date_parts
-from sepakat_dagster.generate.rates import ErrorRates
-from sepakat_dagster.generate.sampling import pick
+from sepakat_synthetic import name_noise
+from sepakat_synthetic.identifiers import date_parts
+from sepakat_synthetic.rates import ErrorRates
+from sepakat_synthetic.sampling import pick
 
 PERSON_FLAGS = (
     "nik_missing",

@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sepakat_dagster.generate.identifiers import date_parts
+from sepakat_synthetic.identifiers import date_parts
 
 Text = pa.Array | np.ndarray | str
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sepakat_dagster.generate import generate
+from sepakat_synthetic import generate
 
 ReadLanding = Callable[[Path, str], pd.DataFrame]
 

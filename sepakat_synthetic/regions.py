@@ -5,7 +5,7 @@ The builder is deterministic and independent of the run seed, so the committed d
 the loader's "known region" check all agree. Regency centroids, populations and poverty rates are rough public
 figures (good enough to make the geography and the welfare gradient look real, not for analysis).
 
-Run `python -m sepakat_dagster.generate.regions` to rewrite the two seed files.
+Run `python -m sepakat_synthetic.regions` to rewrite the two seed files.
 """
 
 from __future__ import annotations

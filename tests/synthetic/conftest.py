@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from sepakat_dagster.defs.sources.catalog import Source, load_catalog
-from sepakat_dagster.generate import ErrorRates, generate
+from sepakat_synthetic import ErrorRates, generate
 
 PERSONS = 20_000
 

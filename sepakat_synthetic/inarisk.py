@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sepakat_dagster.generate import config, formats
-from sepakat_dagster.generate.landing import SourceFile, table
-from sepakat_dagster.generate.world import World
+from sepakat_synthetic import config, formats
+from sepakat_synthetic.landing import SourceFile, table
+from sepakat_synthetic.world import World
 
 # (hazard, mean index, applies to: all / coastal / volcanic villages)
 HAZARDS = (

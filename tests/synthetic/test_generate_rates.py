@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from sepakat_dagster.generate import ErrorRates
+from sepakat_synthetic import ErrorRates
 
 
 def test_scaling_multiplies_every_rate_and_caps_at_one() -> None:

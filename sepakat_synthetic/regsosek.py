@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from sepakat_dagster.generate import config, formats
-from sepakat_dagster.generate.errors import BrokenSpec, PersonRecords, inject_broken_rows, outdated_villages
-from sepakat_dagster.generate.landing import SourceFile, table
-from sepakat_dagster.generate.persons import age_on
-from sepakat_dagster.generate.sampling import random_dates, rank_within
-from sepakat_dagster.generate.world import World, record_map
+from sepakat_synthetic import config, formats
+from sepakat_synthetic.errors import BrokenSpec, PersonRecords, inject_broken_rows, outdated_villages
+from sepakat_synthetic.landing import SourceFile, table
+from sepakat_synthetic.persons import age_on
+from sepakat_synthetic.sampling import random_dates, rank_within
+from sepakat_synthetic.world import World, record_map
 
 COVERAGE_RURAL, COVERAGE_URBAN = 0.975, 0.955  # renters and boarders in towns are missed more often
 PMT_NOISE_SD = 0.35  # proxy-means test error on log consumption

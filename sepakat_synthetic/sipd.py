@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from sepakat_dagster.generate import config, formats
-from sepakat_dagster.generate.landing import SourceFile, table
-from sepakat_dagster.generate.regions import PROVINCES
-from sepakat_dagster.generate.world import World
+from sepakat_synthetic import config, formats
+from sepakat_synthetic.landing import SourceFile, table
+from sepakat_synthetic.regions import PROVINCES
+from sepakat_synthetic.world import World
 
 _YEAR = config.VINTAGES["sipd"].year
 _HEALTH, _EDUCATION, _SOCIAL = "Dinas Kesehatan", "Dinas Pendidikan dan Kebudayaan", "Dinas Sosial"

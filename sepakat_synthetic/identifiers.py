@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sepakat_dagster.generate.sampling import rank_within
+from sepakat_synthetic.sampling import rank_within
 
 
 def date_parts(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -10,17 +10,17 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sepakat_dagster.generate import config, formats
-from sepakat_dagster.generate.errors import (
+from sepakat_synthetic import config, formats
+from sepakat_synthetic.errors import (
     BrokenSpec,
     inject_broken_rows,
     mistype_digit,
     nik_strings,
     python_random,
 )
-from sepakat_dagster.generate.landing import SourceFile, table
-from sepakat_dagster.generate.sampling import pick, random_dates
-from sepakat_dagster.generate.world import World, record_map
+from sepakat_synthetic.landing import SourceFile, table
+from sepakat_synthetic.sampling import pick, random_dates
+from sepakat_synthetic.world import World, record_map
 
 DEATHS_REPORTED = 0.35
 MOVES_REPORTED = 0.40

@@ -7,13 +7,13 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from sepakat_dagster.generate import config, formats
-from sepakat_dagster.generate.errors import BrokenSpec, inject_broken_rows
-from sepakat_dagster.generate.identifiers import date_parts
-from sepakat_dagster.generate.landing import SourceFile, table
-from sepakat_dagster.generate.names import RELIGIONS
-from sepakat_dagster.generate.persons import SCHOOL_TYPES, SMA, SMK
-from sepakat_dagster.generate.world import World, record_map
+from sepakat_synthetic import config, formats
+from sepakat_synthetic.errors import BrokenSpec, inject_broken_rows
+from sepakat_synthetic.identifiers import date_parts
+from sepakat_synthetic.landing import SourceFile, table
+from sepakat_synthetic.names import RELIGIONS
+from sepakat_synthetic.persons import SCHOOL_TYPES, SMA, SMK
+from sepakat_synthetic.world import World, record_map
 
 IN_DAPODIK = 0.98
 IN_DAPODIK_MUSLIM = 0.70  # the rest attend a madrasah (EMIS)

@@ -7,12 +7,12 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from sepakat_dagster.generate import config
-from sepakat_dagster.generate.identifiers import kk_numbers
-from sepakat_dagster.generate.names import MARGA_POOLS, RELIGIONS
-from sepakat_dagster.generate.regions import PROVINCES, villages
-from sepakat_dagster.generate.sampling import choice_per_group, ordered_categories, random_dates
-from sepakat_dagster.generate.streams import Streams
+from sepakat_synthetic import config
+from sepakat_synthetic.identifiers import kk_numbers
+from sepakat_synthetic.names import MARGA_POOLS, RELIGIONS
+from sepakat_synthetic.regions import PROVINCES, villages
+from sepakat_synthetic.sampling import choice_per_group, ordered_categories, random_dates
+from sepakat_synthetic.streams import Streams
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI")
 # fmt: off

@@ -6,20 +6,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sepakat_dagster.generate.generator import GenerationSummary, generate
-    from sepakat_dagster.generate.rates import ErrorRates
+    from sepakat_synthetic.generator import GenerationSummary, generate
+    from sepakat_synthetic.rates import ErrorRates
 
 __all__ = ["ErrorRates", "GenerationSummary", "generate"]
 
 
 def __getattr__(name: str) -> object:
-    # Lazy, so `python -m sepakat_dagster.generate.regions` runs without loading the whole generator.
+    # Lazy, so `python -m sepakat_synthetic.regions` runs without loading the whole generator.
     if name == "ErrorRates":
-        from sepakat_dagster.generate.rates import ErrorRates
+        from sepakat_synthetic.rates import ErrorRates
 
         return ErrorRates
     if name in ("generate", "GenerationSummary"):
-        from sepakat_dagster.generate import generator
+        from sepakat_synthetic import generator
 
         return getattr(generator, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,11 +7,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sepakat_dagster.generate import config, names
-from sepakat_dagster.generate.identifiers import date_parts, nik_numbers
-from sepakat_dagster.generate.names import MARGA_POOLS, RELIGIONS
-from sepakat_dagster.generate.sampling import ordered_categories, random_dates, sigmoid
-from sepakat_dagster.generate.streams import Streams
+from sepakat_synthetic import config, names
+from sepakat_synthetic.identifiers import date_parts, nik_numbers
+from sepakat_synthetic.names import MARGA_POOLS, RELIGIONS
+from sepakat_synthetic.sampling import ordered_categories, random_dates, sigmoid
+from sepakat_synthetic.streams import Streams
 
 # Relationship to the head, in the Regsosek HUBUNGAN_KK codes
 HEAD, SPOUSE, CHILD, GRANDCHILD, PARENT, OTHER = 1, 2, 3, 5, 6, 7

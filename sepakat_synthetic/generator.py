@@ -10,15 +10,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sepakat_dagster import duckdb_limits
-from sepakat_dagster.generate import dapodik, dtks, health, inarisk, musdes, p3ke, regsosek, sipd
-from sepakat_dagster.generate.households import build_households
-from sepakat_dagster.generate.landing import write
-from sepakat_dagster.generate.persons import build_persons
-from sepakat_dagster.generate.rates import ErrorRates
-from sepakat_dagster.generate.regions import PROVINCES, villages
-from sepakat_dagster.generate.streams import Streams
-from sepakat_dagster.generate.truth import household_truth, person_truth
-from sepakat_dagster.generate.world import World
+from sepakat_synthetic import dapodik, dtks, health, inarisk, musdes, p3ke, regsosek, sipd
+from sepakat_synthetic.households import build_households
+from sepakat_synthetic.landing import write
+from sepakat_synthetic.persons import build_persons
+from sepakat_synthetic.rates import ErrorRates
+from sepakat_synthetic.regions import PROVINCES, villages
+from sepakat_synthetic.streams import Streams
+from sepakat_synthetic.truth import household_truth, person_truth
+from sepakat_synthetic.world import World
 
 # DTKS before P3KE and Musdes: they reuse its coverage and program receipt.
 BUILDERS = (regsosek, dtks, p3ke, dapodik, health, sipd, inarisk, musdes)

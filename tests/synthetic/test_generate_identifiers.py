@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sepakat_dagster.generate import regions
+from sepakat_synthetic import regions
 
 
 def test_nik_structure_matches_sex_birth_date_and_a_real_district(persons: pd.DataFrame) -> None:

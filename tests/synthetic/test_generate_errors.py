@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sepakat_dagster.generate import ErrorRates
+from sepakat_synthetic import ErrorRates
 
 RATES = ErrorRates()
 NIK_FLAGS = ["nik_missing", "nik_digit_error", "nik_transposition"]
