@@ -194,10 +194,10 @@ def _report(args: argparse.Namespace) -> int:
     from sepakat_dagster.defs.reports.evidence import collect_gates, collect_lineage
     from sepakat_dagster.defs.reports.report import write_report
 
-    graph = defs().get_repository_def().asset_graph
+    definitions = defs()
     with dg.DagsterInstance.get() as instance:
-        gates = collect_gates(instance, graph)
-    lineage = collect_lineage(graph, [key for key in PUBLISHED if graph.has(key)])
+        gates = collect_gates(instance, definitions)
+    lineage = collect_lineage(definitions, PUBLISHED)
     path = write_report(args.warehouse, args.out, gates, lineage, suite_stages=stage_by_asset())
     print(f"Report written to {path} (and {args.out / 'latest.html'})")
     return 0

@@ -85,16 +85,20 @@ def match_weights(settings: dict[str, Any]) -> dict[str, dict[str, float]]:
     return weights
 
 
-def save(linker: Linker, path: Path, training_records: int, trained_on: dict[str, Any],
+def save(linker: Linker, con: duckdb.DuckDBPyConnection, path: Path, training_records: int,
+         trained_on: dict[str, Any], *, table: str = RECORDS,
          u_max_pairs: float = model_settings.U_MAX_PAIRS) -> TrainingResult:
-    """Write model.json (m floored), its card and its charts (HTML, in a folder next to the model)."""
+    """Write model.json (m floored), its card and its charts (HTML, in a folder next to the model).
+
+    `linker` was trained over `table` in `con`; the charts of the saved model are drawn over the same records.
+    """
     settings = floor_m_probabilities(linker.misc.save_model_to_json(), u_max_pairs=u_max_pairs)
     card = save_model(settings, path, training_records, trained_on, {"match_weights": match_weights(settings)})
     folder = charts_dir(path)
     folder.mkdir(parents=True, exist_ok=True)
     # The model's charts come from a linker holding exactly what was saved; the estimates per EM session only
     # exist on the training linker.
-    saved = Linker(list(linker._input_tables_dict.values()), settings, log_level=logging.WARNING)
+    saved = Linker(DuckDBAPI(con).register(table), settings, log_level=logging.WARNING)
     charts = [(saved, name) for name in CHARTS] + [(linker, name) for name in TRAINING_CHARTS]
     written = []
     for source, name in charts:
@@ -108,4 +112,4 @@ def train(con: duckdb.DuckDBPyConnection, path: Path, trained_on: dict[str, Any]
           u_max_pairs: float = model_settings.U_MAX_PAIRS) -> TrainingResult:
     """Train on the prepared records in `con` and save the model at `path` (the version goes up by one)."""
     records = scalar(con, f"select count(*) from {RECORDS}")
-    return save(fit(con, u_max_pairs=u_max_pairs), path, records, trained_on, u_max_pairs)
+    return save(fit(con, u_max_pairs=u_max_pairs), con, path, records, trained_on, u_max_pairs=u_max_pairs)

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import dagster as dg
-from dagster._check import CheckError
 from dagster_duckdb import DuckDBResource
 
 from sepakat_dagster.defs.dbt.assets import sepakat_dbt_marts
@@ -17,13 +16,12 @@ LINKAGE_EVALUATION = dg.AssetKey(["linkage", "evaluation"])
 PUBLISHED = [*sepakat_dbt_marts.keys, LINKAGE_EVALUATION]
 
 
-def _whole_graph(context: dg.AssetExecutionContext):
-    """The code location's graph, so a run of a few assets still reports every gate's latest result; a job run
-    outside a code location (tests, `materialize`) has only its own graph."""
-    try:
-        return context.repository_def.asset_graph
-    except CheckError:  # "No repository definition was set on the step context"
-        return context.job_def.asset_layer.asset_graph
+def _code_location() -> dg.Definitions:
+    """The whole code location, so a run of a few assets still reports every gate's latest result and the full
+    lineage. Imported when the report is written: the definitions are built from this folder among others."""
+    from sepakat_dagster.definitions import defs
+
+    return defs()
 
 
 @dg.asset(
@@ -37,9 +35,9 @@ def _whole_graph(context: dg.AssetExecutionContext):
 def quality_report(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
     """Static HTML report for Satu Data forums: sources, quarantine, gates, linkage, marts and lineage."""
     with measure() as usage:
-        graph = _whole_graph(context)
-        gates = collect_gates(context.instance, graph)
-        lineage = collect_lineage(graph, [key for key in PUBLISHED if graph.has(key)])
+        definitions = _code_location()
+        gates = collect_gates(context.instance, definitions)
+        lineage = collect_lineage(definitions, PUBLISHED)
         path = write_report(Path(warehouse.database), reports_dir(), gates, lineage, context.run.run_id,
                             stage_by_asset())
     failed = sum(g.status == "FAILED" for g in gates)

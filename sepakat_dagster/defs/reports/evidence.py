@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import dagster as dg
-from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
 
 from sepakat_dagster.defs.reports.report import Gate, Lineage
 
@@ -30,26 +29,40 @@ def latest_check_results(
     return results
 
 
-def collect_gates(instance: dg.DagsterInstance, graph: AssetGraph) -> list[Gate]:
-    keys = sorted(graph.asset_check_keys, key=lambda k: (k.asset_key.to_user_string(), k.name))
+def check_specs(definitions: dg.Definitions) -> list[dg.AssetCheckSpec]:
+    """Every asset check of the definitions: those defined with their asset (dbt tests, conservation checks) and
+    those defined on their own (great-expectations gates, reconciliations)."""
+    owners = [*(definitions.assets or ()), *(definitions.asset_checks or ())]
+    specs = {
+        spec.key: spec for owner in owners if isinstance(owner, dg.AssetsDefinition) for spec in owner.check_specs
+    }
+    return sorted(specs.values(), key=lambda s: (s.asset_key.to_user_string(), s.name))
+
+
+def collect_gates(instance: dg.DagsterInstance, definitions: dg.Definitions) -> list[Gate]:
+    specs = check_specs(definitions)
+    latest = latest_check_results(instance, [spec.key for spec in specs])
     return [
-        Gate(asset=key.asset_key.to_user_string(), check=key.name, status=status,
-             blocking=graph.get_check_spec(key).blocking, detail=detail)
-        for key, (status, detail) in latest_check_results(instance, keys).items()
+        Gate(asset=spec.asset_key.to_user_string(), check=spec.name, status=latest[spec.key][0],
+             blocking=spec.blocking, detail=latest[spec.key][1])
+        for spec in specs
     ]
 
 
-def collect_lineage(graph: AssetGraph, published: Iterable[dg.AssetKey]) -> list[Lineage]:
+def collect_lineage(definitions: dg.Definitions, published: Iterable[dg.AssetKey]) -> list[Lineage]:
+    """For each published table (those the definitions hold), every asset it is computed from and every check on
+    the way."""
+    parents = {spec.key: {dep.asset_key for dep in spec.deps} for spec in definitions.resolve_all_asset_specs()}
+    checks_by_asset: dict[dg.AssetKey, list[str]] = {}
+    for spec in check_specs(definitions):
+        checks_by_asset.setdefault(spec.asset_key, []).append(f"{spec.asset_key.to_user_string()}:{spec.name}")
     lineage = []
-    for key in sorted(published, key=lambda k: k.to_user_string()):
-        upstream = graph.get(key).parent_keys
+    for key in sorted((k for k in published if k in parents), key=lambda k: k.to_user_string()):
+        upstream = parents[key]
         seen: set[dg.AssetKey] = set()
         while upstream:  # every ancestor, not only the parents: the forum asks where a number comes from
             seen |= upstream
-            upstream = {p for k in upstream for p in graph.get(k).parent_keys} - seen
-        path = seen | {key}
-        checks = sorted(
-            f"{c.asset_key.to_user_string()}:{c.name}" for c in graph.asset_check_keys if c.asset_key in path
-        )
+            upstream = {p for k in upstream for p in parents.get(k, ())} - seen
+        checks = sorted(check for k in seen | {key} for check in checks_by_asset.get(k, ()))
         lineage.append(Lineage(key.to_user_string(), tuple(sorted(k.to_user_string() for k in seen)), tuple(checks)))
     return lineage

@@ -22,8 +22,7 @@ def test_the_report_shows_sources_and_gates_without_personal_data(demo_dir, ware
     with dg.DagsterInstance.ephemeral() as instance:
         result = job.execute_in_process(instance=instance, asset_selection=[a.key for a in assets])
         assert result.success
-        graph = definitions.get_repository_def().asset_graph
-        write_report(warehouse, tmp_path / "reports", collect_gates(instance, graph), [], result.run_id)
+        write_report(warehouse, tmp_path / "reports", collect_gates(instance, definitions), [], result.run_id)
     document = (tmp_path / "reports" / "latest.html").read_text()
 
     assert "<h2>Sources and quarantine</h2>" in document and "<h2>Quality gates</h2>" in document
