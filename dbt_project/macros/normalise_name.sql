@@ -1,7 +1,7 @@
 {#-
     Indonesian personal names in one comparable form: the ONE implementation used wherever names are compared
     (int_persons, the linkage, `sepakat link`). It is plain Jinja emitting a DuckDB expression and uses no dbt
-    context, so Python renders the very same file with jinja2 (see tests/dbt/test_normalise_name.py).
+    context, so Python renders the very same file with jinja2 (see tests/dbt/test_dbt_normalise_name.py).
 
     Steps, in order (each is cheap, vectorised SQL; no UDF):
       1. upper case, accents stripped (strip_accents);
