@@ -13,7 +13,9 @@ from sepakat_dagster.defs.linkage import cluster, pipeline, review
 from sepakat_dagster.defs.linkage.records import INT_PERSONS
 from sepakat_dagster.defs.linkage.resources import PersonModel, TruthDirectory
 from sepakat_dagster.defs.linkage.settings import BLOCKING_RULES, CLUSTER_LIMITS, THRESHOLDS
+from sepakat_dagster.defs.metadata import markdown_table
 from sepakat_dagster.resource_usage import measure
+from sepakat_dagster.warehouse import fetch_dicts
 
 INT_PERSONS_KEY = dg.AssetKey(["intermediate", "int_persons"])
 PERSON_MODEL_KEY = dg.AssetKey(["linkage", "person_model"])
@@ -25,23 +27,8 @@ EVALUATION_KEY = dg.AssetKey(["linkage", "evaluation"])
 COMMON = {"group_name": "linkage", "kinds": {"duckdb", "splink"}, "pool": "duckdb", "owners": ["team:sepakat-data"]}
 
 
-def markdown_table(rows: list[dict]) -> str:
-    if not rows:
-        return "(no rows)"
-    names = list(rows[0])
-    lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
-    lines += ["| " + " | ".join("" if v is None else _cell(v) for v in row.values()) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def _cell(value) -> str:
-    return f"{value:.4f}" if isinstance(value, float) else f"{value:,}" if isinstance(value, int) else str(value)
-
-
 def _preview(con, sql: str) -> str:
-    cursor = con.execute(sql)
-    names = [d[0] for d in cursor.description]
-    return markdown_table([dict(zip(names, row, strict=True)) for row in cursor.fetchall()])
+    return markdown_table(fetch_dicts(con, sql), measures=True)
 
 
 @dg.asset(
@@ -81,7 +68,7 @@ def person_links(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
         "comparisons_per_second": round(result.comparisons_per_second),
         "blocking_seconds": round(result.blocking_seconds, 2),
         "scoring_seconds": round(result.scoring_seconds, 2),
-        "comparisons_by_blocking_rule": dg.MetadataValue.md(markdown_table(by_rule)),
+        "comparisons_by_blocking_rule": dg.MetadataValue.md(markdown_table(by_rule, measures=True)),
         "splink_pairs_stored": result.by_method.get("splink", 0),
         "store_threshold": THRESHOLDS.store,
         "preview": dg.MetadataValue.md(preview + "\n\nRecord keys only: no personal columns."),
@@ -120,9 +107,9 @@ def person_clusters(warehouse: DuckDBResource) -> dg.MaterializeResult:
         "household_links": summary["household_links"],
         "household_match_threshold": THRESHOLDS.household_match,
         "cluster_sizes": dg.MetadataValue.md(markdown_table(
-            [{"records": size, "persons": n} for size, n in clustered.sizes.items()])),
+            [{"records": size, "persons": n} for size, n in clustered.sizes.items()], measures=True)),
         "persons_by_registries": dg.MetadataValue.md(markdown_table(
-            [{"registries": name, "persons": n} for name, n in clustered.registries.items()])),
+            [{"registries": name, "persons": n} for name, n in clustered.registries.items()], measures=True)),
         "preview": dg.MetadataValue.md(preview + "\n\nRecord keys only: no personal columns."),
     })
 
@@ -192,7 +179,7 @@ def review_queue(warehouse: DuckDBResource) -> dg.MaterializeResult:
         "already_same_person": counts["already_same_person"],
         "disagreeing_fields": dg.MetadataValue.md(markdown_table(
             [{"field": name.removeprefix("disagree_"), "pairs": n} for name, n in counts.items()
-             if name.startswith("disagree_")])),
+             if name.startswith("disagree_")], measures=True)),
     })
 
 
@@ -219,7 +206,7 @@ def evaluation(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
         for figure in ("precision", "recall", "f1"):
             if row[figure] is not None:
                 metadata[f"{row['level']}_{figure}_{row['segment']}"] = round(row[figure], 5)
-    metadata["evaluation"] = dg.MetadataValue.md(markdown_table(evaluated.rows))
+    metadata["evaluation"] = dg.MetadataValue.md(markdown_table(evaluated.rows, measures=True))
     return dg.MaterializeResult(metadata=metadata)
 
 

@@ -20,6 +20,7 @@ import duckdb
 
 from sepakat_dagster.defs.linkage.records import RECORDS, scalar
 from sepakat_dagster.defs.linkage.settings import blocking_rules_for_prediction
+from sepakat_dagster.warehouse import fetch_dicts
 
 EVALUATION = "evaluation"
 SEGMENTS = ("all", "nik_valid", "nik_missing_or_corrupt")
@@ -166,9 +167,7 @@ def evaluate(con: duckdb.DuckDBPyConnection, truth_dir: Path | str, clusters: st
         order by case level when 'pairwise' then 1 when 'cluster' then 2 else 3 end,
             case segment when 'all' then 1 when 'nik_valid' then 2 else 3 end
     """)
-    cursor = con.execute(f"select * from {EVALUATION}")
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return fetch_dicts(con, f"select * from {EVALUATION}")
 
 
 def _blocking_sql(records: str) -> str:

@@ -10,6 +10,7 @@ from dagster_duckdb import DuckDBResource
 from sepakat_dagster.defs.linkage.resources import TruthDirectory
 from sepakat_dagster.defs.marts import evaluate, export
 from sepakat_dagster.defs.marts.resources import ExportDirectory
+from sepakat_dagster.defs.metadata import markdown_table
 from sepakat_dagster.resource_usage import measure
 
 TARGETING_LIST_KEY = dg.AssetKey(["marts", "targeting_list"])
@@ -18,18 +19,6 @@ PROGRAM_RULES_KEY = dg.AssetKey(["intermediate", "int_marts_program_rules"])
 EXPORTS_KEY = dg.AssetKey(["exports", "targeting_lists"])
 EVALUATION_KEY = dg.AssetKey(["evaluation", "targeting_vs_truth"])
 EXPORT_FOLDER = "targeting_lists"
-
-
-def _markdown(rows: list[dict]) -> str:
-    if not rows:
-        return "(no rows)"
-    names = list(rows[0])
-    lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
-    for row in rows:
-        cells = [("" if v is None else f"{v:.4f}" if isinstance(v, float) else f"{v:,}" if isinstance(v, int)
-                  else str(v)) for v in row.values()]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
 
 
 @dg.asset(
@@ -77,8 +66,8 @@ def targeting_list_exports(context: dg.AssetExecutionContext, warehouse: DuckDBR
         "rows_listed": listed,
         "folder": str(target),
         "columns": ", ".join(export.allowed_columns()),
-        "rows_by_program": dg.MetadataValue.md(_markdown(
-            [{"program": p, "rows": n} for p, n in rows_by_program.items()])),
+        "rows_by_program": dg.MetadataValue.md(markdown_table(
+            [{"program": p, "rows": n} for p, n in rows_by_program.items()], measures=True)),
     })
 
 
@@ -114,7 +103,7 @@ def targeting_vs_truth(context: dg.AssetExecutionContext, warehouse: DuckDBResou
                             ("exclusion_rate_difference", c.exclusion_difference)):
             if value is not None:
                 metadata[f"{c.program}_{name}"] = round(value, 5)
-    metadata["province"] = dg.MetadataValue.md(_markdown(province))
+    metadata["province"] = dg.MetadataValue.md(markdown_table(province, measures=True))
     return dg.MaterializeResult(metadata=metadata)
 
 

@@ -5,13 +5,9 @@ from __future__ import annotations
 
 import duckdb
 
+from sepakat_dagster.warehouse import has_table
+
 SPM_HEAD_ROWS = 12
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
-    ).fetchone()[0])
 
 
 def _rupiah(value) -> str:
@@ -75,7 +71,7 @@ def _spm_section(con: duckdb.DuckDBPyConnection, province: str) -> str:
 def render(con: duckdb.DuckDBPyConnection) -> str | None:
     """The marts section for `con` (the warehouse), or None when the marts have not been built."""
     needed = ("targeting_errors", "budget_reallocation", "spm_indicators_published")
-    if not all(_has_table(con, "marts", table) for table in needed):
+    if not all(has_table(con, "marts", table) for table in needed):
         return None
     found = _province(con)
     if found is None:

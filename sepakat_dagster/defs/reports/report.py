@@ -17,6 +17,7 @@ import duckdb
 
 from sepakat_dagster import duckdb_limits
 from sepakat_dagster.paths import REPO_ROOT
+from sepakat_dagster.warehouse import has_table
 
 
 @dataclass(frozen=True)
@@ -99,12 +100,6 @@ def bar_chart(bars: Sequence[tuple[str, float]], unit: str = "", width: int = 64
         )
     parts.append("</svg>")
     return "".join(parts)
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
-    ).fetchone()[0])
 
 
 def _sources_section(con: duckdb.DuckDBPyConnection) -> str:
@@ -275,17 +270,17 @@ def render_report(
 ) -> str:
     sections = []
     with duckdb_limits.connect(warehouse, read_only=True) as con:
-        if _has_table(con, "audit", "source_loads"):
+        if has_table(con, "audit", "source_loads"):
             sections.append(_sources_section(con))
         if gates:
             sections.append(_gates_section(gates))
             sections.append(_expectations_section(gates, suite_stages or {}, data_docs))
-        if _has_table(con, "linkage", "evaluation"):
+        if has_table(con, "linkage", "evaluation"):
             sections.append(_linkage_section(con))
-        if _has_table(con, "marts", "targeting_errors"):
+        if has_table(con, "marts", "targeting_errors"):
             sections.append(_targeting_section(con))
         for table, title in MART_SECTIONS:
-            if _has_table(con, "marts", table):
+            if has_table(con, "marts", table):
                 sections.append(_mart_section(con, table, title) + CHARTS.get(table, lambda _: "")(con))
     if lineage:
         sections.append(_lineage_section(lineage))

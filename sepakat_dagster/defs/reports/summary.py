@@ -8,6 +8,7 @@ import duckdb
 
 from sepakat_dagster import duckdb_limits
 from sepakat_dagster.defs.marts import summary as marts_summary
+from sepakat_dagster.warehouse import has_table
 
 
 def _sources_section(con: duckdb.DuckDBPyConnection) -> str:
@@ -38,7 +39,7 @@ def _linkage_section(con: duckdb.DuckDBPyConnection) -> str:
                  for value, width in ((precision, 11), (recall, 10), (f1, 10))]
         lines.append(f"{level:<10}{segment:<26}{''.join(cells)}")
     header = "Linkage (against the ground truth; nik_valid = NIK present and as issued)"
-    if _has_table(con, "linkage", "person_clusters"):
+    if has_table(con, "linkage", "person_clusters"):
         records, persons, linked = con.execute("""
             select count(*), count(distinct person_id), count(distinct person_id) filter (where cluster_size > 1)
             from linkage.person_clusters
@@ -48,20 +49,14 @@ def _linkage_section(con: duckdb.DuckDBPyConnection) -> str:
     return header + "\n" + "\n".join(lines)
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
-    ).fetchone()[0])
-
-
 def render_summary(warehouse: Path) -> str:
     if not warehouse.exists():
         return f"No warehouse at {warehouse}: run `make demo` first."
     with duckdb_limits.connect(warehouse, read_only=True) as con:
         sections = [f"Warehouse: {warehouse}"]
-        if _has_table(con, "audit", "source_loads"):
+        if has_table(con, "audit", "source_loads"):
             sections.append(_sources_section(con))
-        if _has_table(con, "linkage", "evaluation"):
+        if has_table(con, "linkage", "evaluation"):
             sections.append(_linkage_section(con))
         marts = marts_summary.render(con)
         if marts:

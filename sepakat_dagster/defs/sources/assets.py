@@ -5,7 +5,7 @@ from dagster_duckdb import DuckDBResource
 
 from sepakat_dagster.defs.metadata import markdown_table
 from sepakat_dagster.defs.resources import LandingDirectory
-from sepakat_dagster.defs.sources.catalog import Source, load_catalog
+from sepakat_dagster.defs.sources.catalog import SQL_TYPES, Source, load_catalog
 from sepakat_dagster.defs.sources.loader import (
     LandedFile,
     LoadResult,
@@ -18,21 +18,13 @@ from sepakat_dagster.defs.sources.loader import (
 )
 from sepakat_dagster.resource_usage import measure
 
-_DUCKDB_TYPES = {
-    "integer": "BIGINT",
-    "double": "DOUBLE",
-    "decimal_id": "DECIMAL(20,2)",
-    "date": "DATE",
-    "timestamp": "TIMESTAMP",
-}
-
 
 def _column_schema(source: Source) -> dg.TableSchema:
     return dg.TableSchema(
         columns=[
             dg.TableColumn(
                 name=c.name,
-                type=_DUCKDB_TYPES.get(c.type, "VARCHAR"),
+                type=SQL_TYPES[c.type],
                 description=f"{c.type}{' (personal)' if c.personal else ''}",
                 constraints=dg.TableColumnConstraints(nullable=not c.required),
             )

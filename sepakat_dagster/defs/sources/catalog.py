@@ -11,7 +11,20 @@ import yaml
 
 CATALOG_PATH = Path(__file__).with_name("catalog.yml")
 
-COLUMN_TYPES = {"varchar", "integer", "double", "decimal_id", "date", "timestamp", "nik", "kk", "region"}
+# Each catalogue type and the DuckDB type its values are stored as in raw.<source>: the loader casts to it and the
+# source assets describe their columns with it. Identifiers (NIK, KK, region codes) stay text: leading zeros count.
+SQL_TYPES = {
+    "varchar": "VARCHAR",
+    "integer": "BIGINT",
+    "double": "DOUBLE",
+    "decimal_id": "DECIMAL(20, 2)",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+    "nik": "VARCHAR",
+    "kk": "VARCHAR",
+    "region": "VARCHAR",
+}
+COLUMN_TYPES = set(SQL_TYPES)
 REGION_LEVELS = {"province", "regency", "district", "village", "any"}
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from sepakat_dagster.defs.sources.catalog import Column, Source, normalise_header
+from sepakat_dagster.defs.sources.catalog import SQL_TYPES, Column, Source, normalise_header
 from sepakat_dagster.paths import SEEDS_DIR
 
 AUDIT_DDL = """
@@ -257,19 +257,18 @@ def _typed_expression(column: Column, value: str, typed_column: str, vintage: da
             pattern = _literal(column.pattern)
             checks.append((f"not regexp_full_match({value}, {pattern})", "does not match the id pattern"))
     elif column.type == "integer":
-        typed = f"try_cast({value} as bigint)"
+        typed = f"try_cast({value} as {SQL_TYPES[column.type]})"
         checks.append((f"{t} is null", "not an integer"))
     elif column.type == "double":
-        typed = f"try_cast({value} as double)"
+        typed = f"try_cast({value} as {SQL_TYPES[column.type]})"
         checks.append((f"{t} is null or not isfinite({t})", "not a number"))
     elif column.type == "decimal_id":
-        typed = f"try_cast(replace(replace({value}, '.', ''), ',', '.') as decimal(20, 2))"
+        typed = f"try_cast(replace(replace({value}, '.', ''), ',', '.') as {SQL_TYPES[column.type]})"
         pattern = r"-?([0-9]{1,3}(\.[0-9]{3})*|[0-9]+)(,[0-9]+)?"
         checks.append((f"not regexp_full_match({value}, {_literal(pattern)})", "not a number in Indonesian format"))
     elif column.type in {"date", "timestamp"}:
         typed = f"try_strptime({value}, {_literal(column.format)})"
-        if column.type == "date":
-            typed = f"cast({typed} as date)"
+        typed = f"cast({typed} as {SQL_TYPES[column.type]})"
         checks.append((f"{t} is null", f"not a valid {column.type} in format {column.format}"))
         checks.append((f"{t} < date '{_EARLIEST_DATE}'", "before 1900"))
         if vintage:
