@@ -47,7 +47,7 @@ def person_links(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
     with warehouse.get_connection() as con:
         preview = _preview(con, f"""
             select person_record_key_l, person_record_key_r, method, match_key, round(match_probability, 4) as p
-            from {pipeline.PERSON_LINKS} order by person_record_key_l, person_record_key_r limit 10
+            from {pipeline.WAREHOUSE_LINKS} order by person_record_key_l, person_record_key_r limit 10
         """)
     result = scored.prediction
     context.log.info(f"{result.comparisons:,} comparisons scored for {result.records:,} records "
@@ -90,7 +90,7 @@ def person_clusters(warehouse: DuckDBResource) -> dg.MaterializeResult:
     rows = clustered.rows
     with warehouse.get_connection() as con:
         preview = _preview(con, f"""
-            select person_id, person_record_key, registry, cluster_size from {pipeline.PERSON_CLUSTERS}
+            select person_id, person_record_key, registry, cluster_size from {pipeline.WAREHOUSE_CLUSTERS}
             where cluster_size > 1 order by person_id, person_record_key limit 10
         """)
     summary = clustered.summary
@@ -123,7 +123,7 @@ def person_clusters(warehouse: DuckDBResource) -> dg.MaterializeResult:
 )
 def records_conserved(warehouse: DuckDBResource) -> dg.AssetCheckResult:
     with warehouse.get_connection() as con:
-        counts = cluster.conservation(con, pipeline.PERSON_CLUSTERS, INT_PERSONS)
+        counts = cluster.conservation(con, pipeline.WAREHOUSE_CLUSTERS, INT_PERSONS)
     passed = (counts["missing"] == counts["unknown"] == counts["duplicated"] == counts["without_person_id"] == 0
               and counts["records_staged"] == counts["records_clustered"])
     return dg.AssetCheckResult(passed=passed, metadata=counts)
@@ -141,7 +141,7 @@ def records_conserved(warehouse: DuckDBResource) -> dg.AssetCheckResult:
 )
 def clusters_are_sane(warehouse: DuckDBResource) -> dg.AssetCheckResult:
     with warehouse.get_connection() as con:
-        counts = cluster.sanity(con, pipeline.PERSON_CLUSTERS, INT_PERSONS, CLUSTER_LIMITS.max_size)
+        counts = cluster.sanity(con, pipeline.WAREHOUSE_CLUSTERS, INT_PERSONS, CLUSTER_LIMITS.max_size)
     mixed_share = counts["mixed_sex_and_birth_year_persons"] / max(counts["persons_with_several_records"], 1)
     split_share = counts["records_split_from_oversized"] / max(counts["records"], 1)
     # Oversized persons left after the repair would be a bug in the repair, not bad data: that count is exact.
@@ -168,7 +168,7 @@ def clusters_are_sane(warehouse: DuckDBResource) -> dg.AssetCheckResult:
 def review_queue(warehouse: DuckDBResource) -> dg.MaterializeResult:
     with measure() as usage, warehouse.get_connection() as con:
         counts = review.build_review_queue(
-            con, pipeline.REVIEW_QUEUE, pipeline.PERSON_LINKS, INT_PERSONS, pipeline.PERSON_CLUSTERS
+            con, pipeline.WAREHOUSE_REVIEW_QUEUE, pipeline.WAREHOUSE_LINKS, INT_PERSONS, pipeline.WAREHOUSE_CLUSTERS
         )
     return dg.MaterializeResult(metadata={
         "dagster/row_count": counts["pairs"],
@@ -195,7 +195,7 @@ def evaluation(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
     if not truth.available():
         # Real registries have no ground truth: say so, and leave no stale figures behind.
         with warehouse.get_connection() as con:
-            con.execute(f"drop table if exists {pipeline.EVALUATION}")
+            con.execute(f"drop table if exists {pipeline.WAREHOUSE_EVALUATION}")
         context.log.warning(f"No ground truth at {truth.root}: nothing to evaluate against")
         return dg.MaterializeResult(metadata={"ground_truth": "none", "dagster/row_count": 0})
     with measure() as usage:

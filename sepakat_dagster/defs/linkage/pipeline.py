@@ -18,11 +18,13 @@ from sepakat_dagster.defs.linkage.model import LoadedModel
 from sepakat_dagster.defs.linkage.records import INT_PERSONS
 from sepakat_dagster.defs.linkage.settings import CLUSTER_LIMITS, THRESHOLDS, ClusterLimits, Thresholds
 
+# The linkage's tables in the warehouse; each stage builds its table under a short name in its scratch file
+# (predict.PERSON_LINKS, cluster.PERSON_CLUSTERS, evaluate.EVALUATION) and publishes it under these.
 SCHEMA = "linkage"
-PERSON_LINKS = f"{SCHEMA}.person_links"
-PERSON_CLUSTERS = f"{SCHEMA}.person_clusters"
-REVIEW_QUEUE = f"{SCHEMA}.review_queue"
-EVALUATION = f"{SCHEMA}.evaluation"
+WAREHOUSE_LINKS = f"{SCHEMA}.person_links"
+WAREHOUSE_CLUSTERS = f"{SCHEMA}.person_clusters"
+WAREHOUSE_REVIEW_QUEUE = f"{SCHEMA}.review_queue"
+WAREHOUSE_EVALUATION = f"{SCHEMA}.evaluation"
 
 
 @dataclass
@@ -54,7 +56,7 @@ def score_warehouse(warehouse: Path | str, model: LoadedModel, thresholds: Thres
         records.copy_from_warehouse(con, warehouse)
         linked = deterministic.link_on_nik(con)
         prediction = predict.score(con, model, thresholds, chunks=chunks)
-        rows = records.publish(con, warehouse, {PERSON_LINKS: predict.PERSON_LINKS})[PERSON_LINKS]
+        rows = records.publish(con, warehouse, {WAREHOUSE_LINKS: predict.PERSON_LINKS})[WAREHOUSE_LINKS]
     return Scored(rows, linked, prediction, time.perf_counter() - started)
 
 
@@ -71,7 +73,7 @@ def cluster_warehouse(warehouse: Path | str, thresholds: Thresholds = THRESHOLDS
             """)
             con.execute(f"""
                 create table links as
-                select person_record_key_l, person_record_key_r, match_probability from {wh}.{PERSON_LINKS}
+                select person_record_key_l, person_record_key_r, match_probability from {wh}.{WAREHOUSE_LINKS}
                 where match_probability >= {float(min(thresholds.match, thresholds.household_match))}
             """)
         summary = cluster.cluster(con, "nodes", "links", thresholds.match, limits,
@@ -81,7 +83,7 @@ def cluster_warehouse(warehouse: Path | str, thresholds: Thresholds = THRESHOLDS
         registries = dict(con.execute(f"""
             select registries, count(*) from {cluster.PERSON_PROFILE} group by all order by 2 desc, 1
         """).fetchall())
-        rows = records.publish(con, warehouse, {PERSON_CLUSTERS: cluster.PERSON_CLUSTERS})[PERSON_CLUSTERS]
+        rows = records.publish(con, warehouse, {WAREHOUSE_CLUSTERS: cluster.PERSON_CLUSTERS})[WAREHOUSE_CLUSTERS]
     return Clustered(rows, summary, sizes, registries)
 
 
@@ -92,8 +94,8 @@ def evaluate_warehouse(warehouse: Path | str, truth_dir: Path | str) -> Evaluate
         with records.attached(con, warehouse) as wh:
             records.prepared_view(con, records.contract_source(con, wh))
             # The NIK groups, for the blocking recall.
-            grouped = deterministic.groups_from_links(con, f"{wh}.{PERSON_LINKS}")
-            con.execute(f"create table clusters as select person_record_key, person_id from {wh}.{PERSON_CLUSTERS}")
+            grouped = deterministic.groups_from_links(con, f"{wh}.{WAREHOUSE_LINKS}")
+            con.execute(f"create table clusters as select person_record_key, person_id from {wh}.{WAREHOUSE_CLUSTERS}")
             rows = evaluate.evaluate(con, truth_dir, clusters="clusters", records=grouped)
-        records.publish(con, warehouse, {EVALUATION: evaluate.EVALUATION})
+        records.publish(con, warehouse, {WAREHOUSE_EVALUATION: evaluate.EVALUATION})
     return Evaluated(rows)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import dagster as dg
 
-from sepakat_dagster.defs.reports.report import Gate, Lineage
+from sepakat_dagster.defs.reports.report import CheckResult, Lineage
 
 
 def latest_check_results(
@@ -39,11 +39,11 @@ def check_specs(definitions: dg.Definitions) -> list[dg.AssetCheckSpec]:
     return sorted(specs.values(), key=lambda s: (s.asset_key.to_user_string(), s.name))
 
 
-def collect_gates(instance: dg.DagsterInstance, definitions: dg.Definitions) -> list[Gate]:
+def collect_gates(instance: dg.DagsterInstance, definitions: dg.Definitions) -> list[CheckResult]:
     specs = check_specs(definitions)
     latest = latest_check_results(instance, [spec.key for spec in specs])
     return [
-        Gate(asset=spec.asset_key.to_user_string(), check=spec.name, status=latest[spec.key][0],
+        CheckResult(asset=spec.asset_key.to_user_string(), check=spec.name, status=latest[spec.key][0],
              blocking=spec.blocking, detail=latest[spec.key][1])
         for spec in specs
     ]

@@ -21,7 +21,7 @@ from sepakat_dagster.warehouse import has_table
 
 
 @dataclass(frozen=True)
-class Gate:
+class CheckResult:
     """The latest result of one asset check."""
 
     asset: str
@@ -124,7 +124,7 @@ def _sources_section(con: duckdb.DuckDBPyConnection) -> str:
     )
 
 
-def _gates_section(gates: Sequence[Gate]) -> str:
+def _gates_section(gates: Sequence[CheckResult]) -> str:
     by_asset: dict[str, dict[str, int]] = {}
     for gate in gates:
         counts = by_asset.setdefault(gate.asset, {})
@@ -205,7 +205,7 @@ def _spm_chart(con: duckdb.DuckDBPyConnection) -> str:
     return "<h3>Province achievement per SPM indicator (%)</h3>" + bar_chart(bars, " %")
 
 
-def _expectations_section(gates: Sequence[Gate], stages: dict[str, str], docs: str | None) -> str:
+def _expectations_section(gates: Sequence[CheckResult], stages: dict[str, str], docs: str | None) -> str:
     suites = [g for g in gates if g.check == "expectations"]
     order = {stage: i for i, stage in enumerate(("raw", "staging", "harmonised", "linkage", "marts"))}
     suites.sort(key=lambda g: (order.get(stages.get(g.asset, ""), 9), g.asset))
@@ -265,7 +265,7 @@ code{font-size:12px}
 
 
 def render_report(
-    warehouse: Path, gates: Sequence[Gate] = (), lineage: Sequence[Lineage] = (), run_id: str | None = None,
+    warehouse: Path, gates: Sequence[CheckResult] = (), lineage: Sequence[Lineage] = (), run_id: str | None = None,
     suite_stages: dict[str, str] | None = None, data_docs: str | None = None,
 ) -> str:
     sections = []
@@ -297,7 +297,7 @@ def render_report(
 
 
 def write_report(
-    warehouse: Path, out_dir: Path, gates: Sequence[Gate] = (), lineage: Sequence[Lineage] = (),
+    warehouse: Path, out_dir: Path, gates: Sequence[CheckResult] = (), lineage: Sequence[Lineage] = (),
     run_id: str | None = None, suite_stages: dict[str, str] | None = None,
 ) -> Path:
     """Write report-<run>.html and latest.html (same content) into `out_dir`, beside the great-expectations Data
