@@ -2,7 +2,8 @@
 
 Each file is a plain great-expectations suite; its `meta.sepakat` says which asset it gates, which table to read,
 which columns are personal, and the SQL for any `$PARAMETER` it compares against (row-count conservation needs
-the count of the stage before). Checked when loaded, so a suite that could print a person never runs, and a
+the count of the stage before; a decile band, a code list or the programmes come from the seeds that hold them, so
+no rule is written twice). Checked when loaded, so a suite that could print a person never runs, and a
 blocking expectation whose threshold would not scale to a 5.5-million-person province never gates a refresh.
 """
 
@@ -13,8 +14,12 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sepakat_dagster.paths import REPO_ROOT
+
+if TYPE_CHECKING:
+    import duckdb
 
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 STAGES = ("raw", "staging", "harmonised", "linkage", "marts")
@@ -83,6 +88,11 @@ class Gate:
 
     def is_personal(self, column: str | None) -> bool:
         return column is not None and (column in self.personal_columns or is_personal_column(column))
+
+    def parameter_values(self, con: duckdb.DuckDBPyConnection) -> dict:
+        """Each `$PARAMETER`'s value, its SQL run on `con` (the warehouse) just before the suite, so a count, a
+        band or a list is what the warehouse and the seeds hold now, never a copy in the suite."""
+        return {name: con.execute(sql).fetchone()[0] for name, sql in self.parameters.items()}
 
 
 def _columns(kwargs: dict) -> list[str]:
