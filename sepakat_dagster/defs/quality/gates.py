@@ -16,12 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sepakat_dagster.paths import REPO_ROOT
+from sepakat_dagster.paths import REPO_ROOT, SEEDS_DIR
 
 if TYPE_CHECKING:
     import duckdb
 
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+# In a parameter's SQL, `{seeds}` is the dbt seeds folder: raw gates run before dbt loads the seeds into the
+# warehouse, so they read the seed files themselves (as the loader does for region codes); later stages read the
+# reference tables dbt built from them.
+SEEDS_PLACEHOLDER = "{seeds}"
 STAGES = ("raw", "staging", "harmonised", "linkage", "marts")
 
 # Column names that hold a person whatever the suite says (also with a _l/_r pair suffix): NIK, KK numbers,
@@ -154,7 +158,8 @@ def parse_gate(path: Path) -> Gate:
         table=config["table"],
         description=config.get("description", ""),
         personal_columns=frozenset(config.get("personal_columns", [])),
-        parameters=dict(config.get("parameters", {})),
+        parameters={name: sql.replace(SEEDS_PLACEHOLDER, str(SEEDS_DIR).replace("'", "''"))
+                    for name, sql in config.get("parameters", {}).items()},
         suite=suite,
         path=path,
     )
