@@ -28,7 +28,7 @@ def main() -> None:
     for gate in load_gates():
         with duckdb.connect(str(args.warehouse), read_only=True) as con:
             rows = con.execute(f"select count(*) from {gate.table}").fetchone()[0]
-            parameters = {name: con.execute(sql).fetchone()[0] for name, sql in gate.parameters.items()}
+            parameters = gate.parameter_values(con)
         started = time.perf_counter()
         outcome = run_gate(gate, args.warehouse, parameters, args.out, "benchmark")
         seconds = time.perf_counter() - started

@@ -4,17 +4,21 @@ Two truth-based bases, both with true identities (truth/record_map.parquet says 
 registry record belongs to), true households, true deaths and true member conditions (age, pregnancy, schooling,
 severe disability as of the generator's reference date):
 
-- truth_identities: the same rule and data as the marts (the reference registry's decile of the true household,
-  DTKS receipt), so the distance to `linked` is what linkage, family units and the sources' blind spots (people no
-  registry lists, deaths nobody reported) cost;
+- truth_identities: the same rules and data as the marts (the decile of the true household in the ranking the
+  rule names, receipt where program_delivery records it), so the distance to `linked` is what linkage, family
+  units and the sources' blind spots (people no registry lists, deaths nobody reported) cost;
 - true_welfare: eligibility by the true decile instead, i.e. what the targeting errors really are when the
   registry's own ranking errs too.
+
+Every rule comes from the warehouse's rules in force (intermediate.int_marts_program_rules) and the member
+condition evidence seed, as in the marts, so a programme added to the seeds needs no change here.
 
 Only this module (and tests) read truth/: counts, never identities, leave it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,16 +30,18 @@ BASES = ("linked", "truth_identities", "true_welfare")
 MEASURES = ("eligible", "recipients", "correctly_targeted", "inclusion_errors", "inclusion_errors_not_in_reference",
             "exclusion_errors")
 
-# A member condition of program_eligibility_rules as the truth knows it (persons.parquet columns). School grades
-# follow the national system that Dapodik grades use: 1-6 primary, 7-9 junior secondary, 10-12 senior secondary.
+# What the truth records (persons.parquet columns) for the member conditions it knows directly. A condition proven
+# by a Dapodik grade band (member_condition_evidence, evidence dapodik_grade) is judged on the truth's grade with
+# that same band, since the generator's grades follow the national system that Dapodik grades use. A new member
+# condition the truth knows neither way stops the evaluation rather than being judged wrongly.
 TRUE_CONDITIONS = {
     "none": "true",
     "pregnant": "p.pregnant",
-    "enrolled_primary": "p.enrolled and p.grade between 1 and 6",
-    "enrolled_junior_secondary": "p.enrolled and p.grade between 7 and 9",
-    "enrolled_senior_secondary": "p.enrolled and p.grade between 10 and 12",
     "severe_disability": "p.disability_severe",
 }
+GRADE_EVIDENCE = "dapodik_grade"
+# Seed values become SQL names and literals here: a value that is not a plain lower-case name is refused.
+PLAIN_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -60,14 +66,33 @@ def _difference(linked: float | None, truth: float | None) -> float | None:
 
 
 def _rules(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The rules in force of every programme whose receipt is recorded, as the marts apply them: unit kind,
+    ranking, decile limit, age band, member condition and where receipt is recorded."""
     cursor = con.execute("""
-        select program, component, unit_kind, ranking, max_decile, min_age_years, max_age_years, member_condition
+        select program, component, unit_kind, ranking, max_decile, min_age_years, max_age_years, member_condition,
+            receipt_source, family_receipt_column, person_receipt_column
         from intermediate.int_marts_program_rules
         where receipt_known
         order by program, component_priority
     """)
     names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    rules = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    for rule in rules:
+        receipt = "person_receipt_column" if rule["unit_kind"] == "person" else "family_receipt_column"
+        for field in ("ranking", "receipt_source", receipt):
+            if not PLAIN_NAME.fullmatch(rule[field] or ""):
+                raise ValueError(f"{rule['program']}: {field} {rule[field]!r} is not a plain name")
+    return rules
+
+
+def _true_conditions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Member condition -> SQL on the truth's persons (alias p): the directly known ones and the grade bands."""
+    bands = con.execute("""
+        select member_condition, min_value, max_value from reference.member_condition_evidence
+        where evidence = ? and min_value is not null and max_value is not null
+    """, [GRADE_EVIDENCE]).fetchall()
+    return {**TRUE_CONDITIONS, **{condition: f"p.enrolled and p.grade between {int(low)} and {int(high)}"
+                                  for condition, low, high in bands}}
 
 
 def _load_truth(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> None:
@@ -91,87 +116,105 @@ def _load_truth(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> None:
 
 
 def _truth_units(con: duckdb.DuckDBPyConnection, rules: list[dict]) -> None:
-    """truth_units(program, basis, unit_key, regency_code, eligible, receiving, in_reference), per programme level."""
-    reference = con.execute("select ranking from reference.welfare_rankings where is_reference").fetchone()[0]
+    """truth_units(program, basis, unit_key, regency_code, eligible, receiving, in_reference), per programme level.
+
+    Everything programme-specific comes from the rules: the ranking whose decile the truth-identities basis reads,
+    the decile limit, the unit kind, the age bands and member conditions, and the registry and column receipt is
+    recorded in, so a programme added to the seeds is evaluated with no change here.
+    """
+    conditions = _true_conditions(con)
+    rankings = sorted({rule["ranking"] for rule in rules})
+    family_receipts = sorted({(rule["receipt_source"], rule["family_receipt_column"])
+                              for rule in rules if rule["unit_kind"] != "person"})
+    person_receipts = sorted({(rule["receipt_source"], rule["person_receipt_column"])
+                              for rule in rules if rule["unit_kind"] == "person"})
+    # One pass over the registries' households for every ranking's decile and every family receipt flag.
+    registry_facts = [f"min(h.registry_decile) filter (where h.registry = '{ranking}') as decile_{ranking}"
+                      for ranking in rankings]
+    registry_facts += [f"bool_or(h.{column}) filter (where h.registry = '{source}') as {source}_{column}"
+                       for source, column in family_receipts]
     con.execute(f"""
         create or replace temp table truth_household_facts as
-        with reference_deciles as (
-            select m.household_id, min(h.registry_decile) as reference_decile
+        with registry_facts as (
+            select m.household_id, {', '.join(registry_facts)}
             from intermediate.int_households as h
             join truth_records as m on m.source = h.source_table and m.record_id = h.record_id
-            where h.registry = '{reference}'
-            group by m.household_id
-        ),
-        receipt as (
-            select m.household_id, bool_or(h.receives_pkh) as receives_pkh, bool_or(h.receives_bpnt) as receives_bpnt
-            from intermediate.int_households as h
-            join truth_records as m on m.source = h.source_table and m.record_id = h.record_id
-            where h.registry = 'dtks'
             group by m.household_id
         ),
         living as (
             select household_id, count(*) filter (where alive) as members_living from truth_persons group by 1
         )
         select
-            h.household_id, h.regency_code, h.decile as true_decile, r.reference_decile,
-            coalesce(receipt.receives_pkh, false) as receives_pkh,
-            coalesce(receipt.receives_bpnt, false) as receives_bpnt,
+            h.household_id, h.regency_code, h.decile as true_decile,
+            {''.join(f"r.decile_{ranking}, " for ranking in rankings)}
+            {''.join(f"coalesce(r.{source}_{column}, false) as {source}_{column}, "
+                     for source, column in family_receipts)}
             coalesce(living.members_living, 0) as members_living
         from truth_households as h
-        left join reference_deciles as r on h.household_id = r.household_id
-        left join receipt on h.household_id = receipt.household_id
+        left join registry_facts as r on h.household_id = r.household_id
         left join living on h.household_id = living.household_id
     """)
-    con.execute("""
-        create or replace temp table truth_person_receipt as
-        select m.person_id, bool_or(p.receives_pbi_jk) as receives_pbi_jk
-        from staging.stg_dtks__persons as p
-        join truth_records as m on m.source = 'dtks_art' and m.record_id = p.person_id
-        group by m.person_id
-    """)
+    if person_receipts:
+        # Person receipt flags per record (int_marts_person_records), to the true person through the record map,
+        # which names records by their source table.
+        con.execute(f"""
+            create or replace temp table truth_person_receipt as
+            select m.person_id, {', '.join(
+                f"bool_or(r.{column}) filter (where r.registry = '{source}') as {source}_{column}"
+                for source, column in person_receipts)}
+            from intermediate.int_marts_person_records as r
+            join (select distinct registry, source_table from intermediate.int_persons) as s
+                on r.registry = s.registry
+            join truth_records as m on m.source = s.source_table and m.record_id = r.record_id
+            where r.registry in ({', '.join(sorted({f"'{source}'" for source, _ in person_receipts}))})
+            group by m.person_id
+        """)
     parts = []
     for program in sorted({rule["program"] for rule in rules}):
         program_rules = [rule for rule in rules if rule["program"] == program]
-        first = program_rules[0]
-        for basis, decile in (("truth_identities", "f.reference_decile"), ("true_welfare", "f.true_decile")):
+        first = program_rules[0]  # the programme level takes the first component's fields, as the marts do
+        for basis, decile in (("truth_identities", f"f.decile_{first['ranking']}"), ("true_welfare", "f.true_decile")):
             within = f"coalesce({decile} <= {int(first['max_decile'])}, false)"
             listed = f"({decile} is not null)"
             if first["unit_kind"] == "person":
-                # A person programme: every rule of the programme is a way in (PBI-JK has one).
-                qualifies = " or ".join(f"({_person_rule_sql(rule)})" for rule in program_rules)
+                # A person programme: every rule of the programme is a way in.
+                qualifies = " or ".join(f"({_person_rule_sql(rule, conditions)})" for rule in program_rules)
+                receipt = f"{first['receipt_source']}_{first['person_receipt_column']}"
                 parts.append(f"""
                     select '{program}' as program, '{basis}' as basis, cast(p.person_id as varchar) as unit_key,
                         p.regency_code, p.alive and ({qualifies}) and {within} as eligible,
-                        coalesce(r.receives_pbi_jk, false) as receiving, {listed} as in_reference
+                        coalesce(r.{receipt}, false) as receiving, {listed} as in_reference
                     from truth_persons as p
                     join truth_household_facts as f on p.household_id = f.household_id
                     left join truth_person_receipt as r on p.person_id = r.person_id
                 """)
             else:
-                receipt = "f.receives_pkh" if program == "pkh" else "f.receives_bpnt"
                 if first["unit_kind"] == "member":
-                    members = " or ".join(f"({_person_rule_sql(rule)})" for rule in program_rules)
+                    members = " or ".join(f"({_person_rule_sql(rule, conditions)})" for rule in program_rules)
                     qualifies = (f"exists (select 1 from truth_persons as p where p.household_id = f.household_id "
                                  f"and p.alive and ({members}))")
                 else:
                     qualifies = "f.members_living > 0"
                 parts.append(f"""
                     select '{program}' as program, '{basis}' as basis, cast(f.household_id as varchar) as unit_key,
-                        f.regency_code, {qualifies} and {within} as eligible, {receipt} as receiving,
+                        f.regency_code, {qualifies} and {within} as eligible,
+                        f.{first['receipt_source']}_{first['family_receipt_column']} as receiving,
                         {listed} as in_reference
                     from truth_household_facts as f
                 """)
     con.execute("create or replace temp table truth_units as " + " union all ".join(parts))
 
 
-def _person_rule_sql(rule: dict) -> str:
-    condition = TRUE_CONDITIONS[rule["member_condition"]]
+def _person_rule_sql(rule: dict, conditions: dict[str, str]) -> str:
+    if rule["member_condition"] not in conditions:
+        raise ValueError(f"{rule['program']}/{rule['component']}: the ground truth cannot judge member condition "
+                         f"{rule['member_condition']!r} (add it to TRUE_CONDITIONS or give it a grade band)")
     ages = []
     if rule["min_age_years"] is not None:
         ages.append(f"p.age >= {int(rule['min_age_years'])}")
     if rule["max_age_years"] is not None:
         ages.append(f"p.age <= {int(rule['max_age_years'])}")
-    return " and ".join([f"coalesce({condition}, false)", *ages])
+    return " and ".join([f"coalesce({conditions[rule['member_condition']]}, false)", *ages])
 
 
 def evaluate_targeting(con: duckdb.DuckDBPyConnection, truth_dir: Path | str) -> list[Comparison]:

@@ -28,7 +28,8 @@ def add_export_command(subparsers: argparse._SubParsersAction) -> argparse.Argum
     """Add `export` to the `sepakat` command's subparsers."""
     export = subparsers.add_parser(
         "export", help="write one regency's by-name-by-address targeting list for one programme (restricted)")
-    export.add_argument("--program", required=True, help="pbi_jk, pkh, bpnt or pip (PBI-JK etc. also accepted)")
+    export.add_argument("--program", required=True,
+                        help="a programme of the eligibility rules seed, e.g. pbi_jk (PBI-JK etc. also accepted)")
     export.add_argument("--regency", required=True, help="4-digit Kemendagri regency code, e.g. 5371")
     export.add_argument("--out", type=Path, help="output .csv or .parquet (default data/exports/targeting_<program>_"
                         "<regency>.csv)")

@@ -50,7 +50,7 @@ def build_gate_check(gate: Gate) -> dg.AssetChecksDefinition:
     def _check(context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource) -> dg.AssetCheckResult:
         with measure() as usage:
             with warehouse.get_connection() as con:
-                parameters = {name: con.execute(sql).fetchone()[0] for name, sql in gate.parameters.items()}
+                parameters = gate.parameter_values(con)
             outcome = run_gate(gate, Path(warehouse.database), parameters, reports_dir(), context.run.run_id)
         critical = len(outcome.critical_failures)
         return dg.AssetCheckResult(

@@ -2,7 +2,8 @@
 
 Each file is a plain great-expectations suite; its `meta.sepakat` says which asset it gates, which table to read,
 which columns are personal, and the SQL for any `$PARAMETER` it compares against (row-count conservation needs
-the count of the stage before). Checked when loaded, so a suite that could print a person never runs, and a
+the count of the stage before; a decile band, a code list or the programmes come from the seeds that hold them, so
+no rule is written twice). Checked when loaded, so a suite that could print a person never runs, and a
 blocking expectation whose threshold would not scale to a 5.5-million-person province never gates a refresh.
 """
 
@@ -13,10 +14,18 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sepakat_dagster.paths import REPO_ROOT
+from sepakat_dagster.paths import REPO_ROOT, SEEDS_DIR
+
+if TYPE_CHECKING:
+    import duckdb
 
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+# In a parameter's SQL, `{seeds}` is the dbt seeds folder: raw gates run before dbt loads the seeds into the
+# warehouse, so they read the seed files themselves (as the loader does for region codes); later stages read the
+# reference tables dbt built from them.
+SEEDS_PLACEHOLDER = "{seeds}"
 STAGES = ("raw", "staging", "harmonised", "linkage", "marts")
 
 # Column names that hold a person whatever the suite says (also with a _l/_r pair suffix): NIK, KK numbers,
@@ -84,6 +93,11 @@ class Gate:
     def is_personal(self, column: str | None) -> bool:
         return column is not None and (column in self.personal_columns or is_personal_column(column))
 
+    def parameter_values(self, con: duckdb.DuckDBPyConnection) -> dict:
+        """Each `$PARAMETER`'s value, its SQL run on `con` (the warehouse) just before the suite, so a count, a
+        band or a list is what the warehouse and the seeds hold now, never a copy in the suite."""
+        return {name: con.execute(sql).fetchone()[0] for name, sql in self.parameters.items()}
+
 
 def _columns(kwargs: dict) -> list[str]:
     columns = [kwargs["column"]] if "column" in kwargs else []
@@ -144,7 +158,8 @@ def parse_gate(path: Path) -> Gate:
         table=config["table"],
         description=config.get("description", ""),
         personal_columns=frozenset(config.get("personal_columns", [])),
-        parameters=dict(config.get("parameters", {})),
+        parameters={name: sql.replace(SEEDS_PLACEHOLDER, str(SEEDS_DIR).replace("'", "''"))
+                    for name, sql in config.get("parameters", {}).items()},
         suite=suite,
         path=path,
     )

@@ -11,10 +11,15 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import yaml
+
+from sepakat_dagster.paths import DBT_PROJECT_DIR
 
 # A fixed test key (never the demo's): tests check pseudonyms against Python's hmac with it.
 PSEUDONYM_KEY = "sepakat-test-pseudonym-key-0001"
-MIN_CELL_COUNT = 10
+# The published marts' suppression limit, as dbt reads it (the var in dbt_project.yml), not a copy.
+MIN_CELL_COUNT = int(yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"][
+    "min_cell_count"])
 
 
 @dataclass(frozen=True)

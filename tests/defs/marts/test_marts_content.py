@@ -122,6 +122,42 @@ def test_the_evaluation_needs_the_whole_ground_truth(pipeline: Pipeline, tmp_pat
         evaluate_targeting(con, tmp_path / "truth")
 
 
+def test_the_evaluation_reads_every_rule_from_the_rules_table(pipeline: Pipeline, tmp_path: Path):
+    """A programme added to the rules table is evaluated with no code naming it: copies of the programmes with a
+    decile band one narrower have the same recipients (receipt columns read from the rules) and fewer, but some,
+    eligible units (max_decile read from the rules), on both truth bases."""
+    copy = pipeline.copy_warehouse(tmp_path / "wh")
+    with duckdb.connect(str(copy)) as con:
+        known = {row[0] for row in con.execute(
+            "select distinct program from intermediate.int_marts_program_rules where receipt_known").fetchall()}
+        con.execute("""
+            insert into intermediate.int_marts_program_rules
+            select * replace (program || '_narrower' as program, max_decile - 1 as max_decile)
+            from intermediate.int_marts_program_rules where receipt_known
+        """)
+        evaluate_targeting(con, pipeline.truth)
+        rows = con.execute("""
+            select program, basis, eligible, recipients from evaluation.targeting_vs_truth
+            where region_level = 'province' and basis <> 'linked'
+        """).fetchall()
+    counts = {(program, basis): (eligible, recipients) for program, basis, eligible, recipients in rows}
+    assert known and {program for program, _ in counts} == known | {f"{program}_narrower" for program in known}
+    for (program, basis), (eligible, recipients) in counts.items():
+        if program in known:
+            narrower_eligible, narrower_recipients = counts[(f"{program}_narrower", basis)]
+            assert narrower_recipients == recipients > 0, (program, basis)
+            assert 0 < narrower_eligible < eligible, (program, basis)
+
+
+def test_the_evaluation_refuses_a_member_condition_the_truth_cannot_judge(pipeline: Pipeline, tmp_path: Path):
+    copy = pipeline.copy_warehouse(tmp_path / "wh")
+    with duckdb.connect(str(copy)) as con:
+        con.execute("update intermediate.int_marts_program_rules set member_condition = 'widowed' "
+                    "where unit_kind = 'member' and receipt_known")
+        with pytest.raises(ValueError, match="cannot judge member condition 'widowed'"):
+            evaluate_targeting(con, pipeline.truth)
+
+
 def test_the_summary_shows_programmes_and_the_spm_head(pipeline: Pipeline):
     with duckdb.connect(str(pipeline.warehouse), read_only=True) as con:
         text = render(con)

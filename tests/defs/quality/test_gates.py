@@ -3,15 +3,26 @@ province on a handful of records are refused, every committed suite builds in gr
 back as counts, and the file is free afterwards."""
 
 import json
+import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from sepakat_dagster.defs.quality.gates import STAGES, GateDefinitionError, load_gates, parse_gate
+from sepakat_dagster.defs.quality import gates as gate_catalogue
+from sepakat_dagster.defs.quality.gates import (
+    EXPECTATIONS_DIR,
+    STAGES,
+    Gate,
+    GateDefinitionError,
+    load_gates,
+    parse_gate,
+)
 from sepakat_dagster.defs.quality.validate import build_suite, run_gate
+from sepakat_dagster.paths import SEEDS_DIR
 
 NIKS = ["5301015003900001", "5301015003900002", "5301015003900002", None, "53010150039"]
 INVARIANT = {"invariant": True, "why": "Guaranteed by the code under test."}
@@ -33,6 +44,33 @@ def test_every_committed_suite_builds_and_the_stages_are_all_gated():
     assert {gate.stage for gate in gates} == set(STAGES)
     assert any(e["type"] == "expect_column_kl_divergence_to_be_less_than" for g in gates for e in g.suite[
         "expectations"]), "a distribution expectation guards the deciles"
+
+
+def _seed_values(gate: Gate) -> dict:
+    """The values of the gate's parameters that read seed files (not the warehouse), as the check computes them."""
+    from_seeds = {name: sql for name, sql in gate.parameters.items() if "read_csv" in sql}
+    with duckdb.connect() as con:
+        return replace(gate, parameters=from_seeds).parameter_values(con)
+
+
+def test_raw_gates_take_their_code_lists_and_decile_bands_from_the_seed_files(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch):
+    """Raw gates run before dbt loads the seeds, so their `{seeds}` parameters read the seed files: the committed
+    seeds give the bands and codes the registries deliver, and a code added to a seed reaches the gate unedited."""
+    values = {gate.suite_name: _seed_values(gate) for gate in load_gates() if gate.stage == "raw"}
+    assert values["raw_regsosek_keluarga"]["national_deciles"] == {"values": list(range(1, 11)), "weights": [0.1] * 10}
+    assert (values["raw_dtks_ruta"]["lowest_decile"], values["raw_dtks_ruta"]["highest_decile"]) == (1, 10)
+    assert values["raw_p3ke_keluarga"]["decile_labels"] == [f"Desil {d}" for d in range(1, 5)]
+    assert values["raw_regsosek_individu"]["sex_codes"] == [1, 2]
+    assert values["raw_dtks_art"]["yes_no_codes"] == ["TIDAK", "YA"]
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, seeds)
+    with (seeds / "codebooks" / "codebook_decile.csv").open("a", encoding="utf-8") as codebook:
+        codebook.write("p3ke,DESIL 5,5,Desil 5\n")
+    monkeypatch.setattr(gate_catalogue, "SEEDS_DIR", seeds)
+    gate = parse_gate(EXPECTATIONS_DIR / "raw_p3ke_keluarga.json")
+    assert _seed_values(gate)["decile_labels"] == [f"Desil {d}" for d in range(1, 6)]
 
 
 def test_a_value_revealing_expectation_on_a_personal_column_is_refused(tmp_path: Path):

@@ -14,6 +14,8 @@ import pytest
 
 from sepakat_dagster.defs.quality.checks import CHECK_NAME
 from sepakat_dagster.defs.quality.gates import load_gates
+from sepakat_dagster.defs.quality.validate import run_gate
+from sepakat_dagster.paths import SEEDS_DIR
 from tests.defs.marts.helpers import Pipeline, materialise, materialised_pipeline
 
 MARTS = ("person_registry_presence", "targeting_list", "targeting_errors", "registry_coverage", "spm_indicators",
@@ -55,6 +57,32 @@ def test_every_gate_passes_on_the_province_and_data_docs_hold_no_person(pipeline
         "select full_name from intermediate.int_persons where length(full_name) > 8 limit 2000")]
     assert niks and names
     assert not [value for value in niks + names if value in written]
+
+
+def test_the_targeting_list_gate_takes_its_programmes_and_band_from_the_rules_table(pipeline: Pipeline,
+                                                                                  tmp_path: Path):
+    """The gate's programmes and decile band are the rules' (seed -> intermediate.int_marts_program_rules), not
+    a copy in the suite: the run used the seed's values, and a narrower rule fails the same list at once."""
+    with (SEEDS_DIR / "rules" / "program_eligibility_rules.csv").open(newline="", encoding="utf-8") as file:
+        seed = list(csv.DictReader(file))
+    widest = max(int(rule["max_decile"]) for rule in seed)
+    check = next(e for e in pipeline.result.get_asset_check_evaluations()
+                 if e.asset_key == dg.AssetKey(["marts", "targeting_list"]) and e.check_name == CHECK_NAME)
+    assert check.passed
+    assert check.metadata["parameter/programs"].value == sorted({rule["program"] for rule in seed})
+    assert check.metadata["parameter/highest_eligible_decile"].value == widest
+
+    (gate,) = [gate for gate in load_gates() if gate.suite_name == "targeting_list"]
+    warehouse = pipeline.copy_warehouse(tmp_path / "wh")
+    dropped = sorted({rule["program"] for rule in seed})[0]
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("update intermediate.int_marts_program_rules set max_decile = max_decile - 1")
+        con.execute("delete from intermediate.int_marts_program_rules where program = ?", [dropped])
+        parameters = gate.parameter_values(con)
+    assert parameters["highest_eligible_decile"] == widest - 1 and dropped not in parameters["programs"]
+    outcome = run_gate(gate, warehouse, parameters, tmp_path / "reports", "narrower-rules")
+    assert {(o.expectation, o.column) for o in outcome.critical_failures} == {
+        ("expect_column_values_to_be_in_set", "program"), ("expect_column_values_to_be_between", "reference_decile")}
 
 
 def test_a_bad_batch_stops_at_its_gate_and_no_mart_changes(pipeline: Pipeline, tmp_path: Path):
