@@ -24,6 +24,8 @@ from pathlib import Path
 
 import duckdb
 
+from sepakat_dagster.warehouse import fetch_dicts
+
 EVALUATION_TABLE = "evaluation.targeting_vs_truth"
 BASES = ("linked", "truth_identities", "true_welfare")
 # Programmes whose receipt is recorded; their programme-level units: persons for person rules, families otherwise.
@@ -68,15 +70,13 @@ def _difference(linked: float | None, truth: float | None) -> float | None:
 def _rules(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """The rules in force of every programme whose receipt is recorded, as the marts apply them: unit kind,
     ranking, decile limit, age band, member condition and where receipt is recorded."""
-    cursor = con.execute("""
+    rules = fetch_dicts(con, """
         select program, component, unit_kind, ranking, max_decile, min_age_years, max_age_years, member_condition,
             receipt_source, family_receipt_column, person_receipt_column
         from intermediate.int_marts_program_rules
         where receipt_known
         order by program, component_priority
     """)
-    names = [d[0] for d in cursor.description]
-    rules = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     for rule in rules:
         receipt = "person_receipt_column" if rule["unit_kind"] == "person" else "family_receipt_column"
         for field in ("ranking", "receipt_source", receipt):
@@ -280,11 +280,9 @@ def evaluate_targeting(con: duckdb.DuckDBPyConnection, truth_dir: Path | str) ->
 
 def province_table(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """The province rows of EVALUATION_TABLE, for metadata and the summary."""
-    cursor = con.execute(f"""
+    return fetch_dicts(con, f"""
         select program, basis, eligible, recipients, inclusion_errors, exclusion_errors,
             round(inclusion_error_rate, 4) as inclusion_error_rate,
             round(exclusion_error_rate, 4) as exclusion_error_rate
         from {EVALUATION_TABLE} where region_level = 'province'
     """)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
