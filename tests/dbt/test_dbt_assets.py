@@ -2,12 +2,14 @@
 <schema>/<name>, staging fed by the raw/<table> source assets, and every dbt data test an asset check."""
 
 import json
+from collections import Counter
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from sepakat_dagster.defs.dbt.assets import translator
-from tests.dbt.conftest import BuiltWarehouse
+from sepakat_dagster.defs.dbt.assets import sepakat_dbt_harmonisation, sepakat_dbt_marts, translator
+from sepakat_dagster.defs.dbt.project import sepakat_dbt_project
+from tests.dbt.conftest import MARTS_BUILD, BuiltWarehouse
 
 
 def test_every_model_is_an_asset_in_its_layer_group_and_every_test_a_check(built_warehouse: BuiltWarehouse):
@@ -38,3 +40,21 @@ def test_every_model_is_an_asset_in_its_layer_group_and_every_test_a_check(built
     assert (dg.AssetKey(["staging", "stg_dtks__households"]),
             "codes_are_mapped_stg_dtks__households__roof_material") in checks
     assert (dg.AssetKey(["intermediate", "int_persons"]), "unique_int_persons_person_record_key") in checks
+
+
+def test_the_two_dbt_steps_build_every_seed_model_and_test_once():
+    """One dbt build each side of the linkage (dbt_project/selectors.yml): no node is built twice or never, and the
+    command-line form of the marts selector that the tests use beside a --select selects the same nodes."""
+    manifest = json.loads(sepakat_dbt_project().manifest_path.read_text())
+    steps = (sepakat_dbt_harmonisation, sepakat_dbt_marts)
+    assets, checks = [set(step.keys) for step in steps], [set(step.check_keys) for step in steps]
+    nodes = Counter(n["resource_type"] for n in manifest["nodes"].values())
+    assert not assets[0] & assets[1] and len(assets[0] | assets[1]) == nodes["model"] + nodes["seed"]
+    assert not checks[0] & checks[1] and len(checks[0] | checks[1]) == nodes["test"]
+    assert dg.AssetKey(["intermediate", "int_marts_program_rules"]) in assets[1]  # a helper that reads no linkage
+
+    @dbt_assets(manifest=manifest, select=MARTS_BUILD, dagster_dbt_translator=translator)
+    def marts_build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        yield from dbt.cli(["build"], context=context).stream()
+
+    assert set(marts_build.keys) == assets[1] and set(marts_build.check_keys) == checks[1]
