@@ -5,8 +5,8 @@
 To time the marts alone, the linkage is replaced by the ground truth: linkage.person_clusters is written from
 truth/record_map.parquet (every record with its true person), which is what a perfect Splink run would give and
 takes a second instead of minutes. Everything else is the real pipeline: the ingestion loader, `dbt seed` and
-`dbt run` of the harmonisation, then `dbt build` of models/marts (models, tests and unit tests) with a throwaway
-pseudonym key.
+`dbt run` of the harmonisation, then `dbt build` of the marts (the YAML selector marts: models, tests and unit
+tests) with a throwaway pseudonym key.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def main() -> None:
         for source in load_catalog().values():
             load_source(con, source, find_landed_file(source, args.workdir / "landing"))
     harmonisation = dbt(["seed"], warehouse, args.workdir)
-    harmonisation += dbt(["run", "--exclude", "path:models/marts"], warehouse, args.workdir)
+    harmonisation += dbt(["run", "--selector", "harmonisation"], warehouse, args.workdir)
     record_map = args.workdir / "truth" / "record_map.parquet"
     with duckdb.connect(str(warehouse)) as con:
         con.execute("create schema if not exists linkage")
@@ -67,7 +67,7 @@ def main() -> None:
             join '{record_map}' as m on m.source = p.source_table and m.record_id = p.record_id
         """)
         records = con.execute("select count(*) from linkage.person_clusters").fetchone()[0]
-    marts = dbt(["build", "--select", "path:models/marts"], warehouse, args.workdir)
+    marts = dbt(["build", "--selector", "marts"], warehouse, args.workdir)
     results = json.loads((args.workdir / "target" / "run_results.json").read_text())["results"]
     models = sorted(((r["execution_time"], r["unique_id"].split(".")[-1]) for r in results
                      if r["unique_id"].startswith("model.")), reverse=True)

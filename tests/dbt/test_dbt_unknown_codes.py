@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.dbt.conftest import HARMONISATION_EXCLUDES, run_dbt
+from tests.dbt.conftest import MARTS_BUILD, run_dbt
 
 # The yml's max_share for every rate gate planted on below: 0.1 %, i.e. 1,000 failing rows per million.
 MAX_PER_MILLION = 1_000
@@ -94,7 +94,7 @@ def test_a_large_share_of_unknown_codes_errors_and_blocks_what_depends_on_it(war
         p3ke_families = con.execute("select count(*) from raw.p3ke_keluarga").fetchone()[0]
 
     run = run_dbt(["build", "--select", "stg_dtks__households+", "stg_dtks__persons", "stg_p3ke__families",
-                   "--exclude", HARMONISATION_EXCLUDES, "--store-failures"], warehouse_copy, tmp_path / "target")
+                   "--exclude", MARTS_BUILD, "--store-failures"], warehouse_copy, tmp_path / "target")
 
     assert run.returncode != 0
     # Above 0.1 % the rate gates error: 5 % of DTKS roofs, and one P3KE decile in the test province's 358 families.

@@ -1,6 +1,6 @@
 -- By-name-by-address targeting list: per programme and component, every unit eligible under the programme's rule
 -- (int_marts_program_units.eligible): the person for person programmes and PKH components, the family head for
--- family programmes. Restricted: the contract (_marts__models.yml) fixes the allowed columns; it holds names and
+-- family programmes. Restricted: the contract (targeting_list.yml) fixes the allowed columns; it holds names and
 -- addresses but no NIK, birth date or other registry detail. `sepakat export` hands a regency only its own rows.
 with
 

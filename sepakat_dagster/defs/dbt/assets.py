@@ -132,15 +132,17 @@ def target_path(warehouse: str) -> Path:
     return project.project_dir / project.target_path / f"warehouse-{digest}"
 
 
-# Marts read the Splink clusters, which read int_persons: two dbt steps, one each side of the linkage.
-MARTS = "path:models/marts"
+# The marts read the Splink clusters, which read int_persons: two dbt builds, one each side of the linkage, named
+# by the project's YAML selectors (dbt_project/selectors.yml), which hold every dbt node exactly once between them.
+# dbt's command line then reads `build --select fqn:* --selector <name>`: dagster-dbt's default select, which dbt
+# ignores beside a selector.
 
 
 @dbt_assets(
     manifest=sepakat_dbt_project().manifest_path,
-    project=sepakat_dbt_project(),  # path: selectors resolve against the project, not the working directory
+    project=sepakat_dbt_project(),  # dagster-dbt runs a large subset on a copy of this folder, with its own selector
     dagster_dbt_translator=translator,
-    exclude=MARTS,
+    selector="harmonisation",
     name="sepakat_dbt_harmonisation",
     pool="duckdb",
 )
@@ -153,12 +155,13 @@ def sepakat_dbt_harmonisation(context: dg.AssetExecutionContext, dbt: DbtCliReso
     manifest=sepakat_dbt_project().manifest_path,
     project=sepakat_dbt_project(),
     dagster_dbt_translator=translator,
-    select=MARTS,
+    selector="marts",
     name="sepakat_dbt_marts",
     pool="duckdb",
 )
 def sepakat_dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBResource):
-    """The marts planners read, built after the linkage; a failing error-severity test stops what follows."""
+    """The marts planners read and the models built for them, after the linkage; a failing error-severity test
+    stops what follows."""
     yield from build_with_row_counts(_build(context, dbt, warehouse), warehouse)
 
 

@@ -1,5 +1,5 @@
 """Per-regency exports of the restricted targeting list: a regency receives only its own rows, and only the columns
-the dbt contract of marts.targeting_list allows (dbt_project/models/marts/_marts__models.yml)."""
+the dbt contract of marts.targeting_list allows (dbt_project/models/marts/targeting_list.yml)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from sepakat_dagster import duckdb_limits
 from sepakat_dagster.paths import DBT_PROJECT_DIR
 
 TARGETING_LIST = "marts.targeting_list"
-MARTS_YML = DBT_PROJECT_DIR / "models" / "marts" / "_marts__models.yml"
+TARGETING_LIST_YML = DBT_PROJECT_DIR / "models" / "marts" / "targeting_list.yml"
 FORMATS = (".csv", ".parquet")
 
 
@@ -36,8 +36,11 @@ class ExportResult:
 
 @functools.cache
 def allowed_columns() -> tuple[str, ...]:
-    """The allow-list: the columns of targeting_list's enforced contract, in contract order."""
-    models = yaml.safe_load(MARTS_YML.read_text(encoding="utf-8"))["models"]
+    """The allow-list: the columns of targeting_list's enforced contract, in contract order.
+
+    Read from the model's yml, where the contract is written, not from dbt's manifest: `sepakat export` does not need
+    the parsed project (target/manifest.json) that `make` prepares for Dagster."""
+    models = yaml.safe_load(TARGETING_LIST_YML.read_text(encoding="utf-8"))["models"]
     (model,) = [m for m in models if m["name"] == "targeting_list"]
     if not model.get("config", {}).get("contract", {}).get("enforced"):
         raise ExportError("the targeting_list contract is not enforced: refusing to export without an allow-list")

@@ -20,7 +20,7 @@ PERSONAL_BUT_NOT_ALLOWED = {"nik", "birth_date", "kk_number", "person_id", "fami
 
 
 def test_the_allow_list_is_the_enforced_contract_and_the_table(pipeline: Pipeline):
-    models = yaml.safe_load((DBT_PROJECT_DIR / "models" / "marts" / "_marts__models.yml").read_text())["models"]
+    models = yaml.safe_load((DBT_PROJECT_DIR / "models" / "marts" / "targeting_list.yml").read_text())["models"]
     (model,) = [m for m in models if m["name"] == "targeting_list"]
     assert model["config"]["contract"]["enforced"] is True
     assert allowed_columns() == tuple(c["name"] for c in model["columns"])

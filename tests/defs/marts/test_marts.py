@@ -34,7 +34,6 @@ def test_the_marts_are_their_own_dbt_step_downstream_of_the_linkage():
     from sepakat_dagster.defs.dbt.assets import sepakat_dbt_harmonisation, sepakat_dbt_marts
 
     mart_keys = {dg.AssetKey(["marts", name]) for name in MARTS}
-    # Fails when dagster-dbt evaluates `path:models/marts` outside the dbt project (pass project= to @dbt_assets).
     assert mart_keys <= set(sepakat_dbt_marts.keys), "the marts selection of the dbt assets matched no marts"
     assert not mart_keys & set(sepakat_dbt_harmonisation.keys)
     graph = defs().get_repository_def().asset_graph

@@ -34,7 +34,7 @@ def test_the_hand_computed_unit_tests_pass(pipeline: Pipeline, tmp_path: Path):
     env = {**os.environ, "SEPAKAT_WAREHOUSE": str(pipeline.copy_warehouse(tmp_path / "wh")),
            "SEPAKAT_PSEUDONYM_KEY": PSEUDONYM_KEY, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     completed = subprocess.run(
-        [str(DBT_EXECUTABLE), "test", "--select", "path:models/marts,test_type:unit", "--project-dir",
+        [str(DBT_EXECUTABLE), "test", "--selector", "marts", "--resource-type", "unit_test", "--project-dir",
          str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target"),
          "--log-path", str(tmp_path / "logs")],
         env=env, capture_output=True, text=True, check=False,
