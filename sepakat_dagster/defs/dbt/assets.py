@@ -1,7 +1,6 @@
 """Every dbt seed and model as a Dagster asset (group per layer), every dbt test as an asset check."""
 
 import hashlib
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from dagster_duckdb import DuckDBResource
 from sepakat_dagster import duckdb_limits
 from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE, sepakat_dbt_project
 from sepakat_dagster.defs.metadata import markdown_table
-from sepakat_dagster.defs.quality.gates import is_personal_column
+from sepakat_dagster.defs.personal import is_personal_column
 from sepakat_dagster.resource_usage import Usage, measure
 
 
@@ -88,22 +87,14 @@ def _speed_metadata(metadata: Mapping[str, Any], usage: Usage) -> dict:
 PREVIEW_ROWS = 10
 
 
-# Keys and record ids can be built from a NIK or KK (`nik:5301...`), whatever the column is called.
-IDENTIFIER = re.compile(r"(_key|_id|_ids)$|^id_")
-
-
-def previewable(column: str) -> bool:
-    return not is_personal_column(column) and not IDENTIFIER.search(column)
-
-
 def _table_metadata(con, node: Mapping[str, Any]) -> dict:
     """Row count and a preview for every seed and model. Published marts (tag `published`, aggregates) show every
-    column; elsewhere columns that could hold or be built from a person's identifiers are left out."""
+    column; elsewhere personal columns (sepakat_dagster/defs/personal.py) are left out."""
     relation = node["relation_name"]
     published = "published" in node.get("tags", [])
     (rows,) = con.execute(f"select count(*) from {relation}").fetchone()
     columns = [row[0] for row in con.execute(f"describe select * from {relation}").fetchall()]
-    shown = columns if published else [c for c in columns if previewable(c)]
+    shown = columns if published else [c for c in columns if not is_personal_column(c)]
     selected = ", ".join('"' + c + '"' for c in shown)
     preview = con.execute(f"select {selected} from {relation} limit {PREVIEW_ROWS}").fetchall() if shown else []
     hidden = len(columns) - len(shown)

@@ -1,21 +1,22 @@
 """The gate catalogue: one great-expectations suite per stage output, stored as JSON in `expectations/`.
 
 Each file is a plain great-expectations suite; its `meta.sepakat` says which asset it gates, which table to read,
-which columns are personal, and the SQL for any `$PARAMETER` it compares against (row-count conservation needs
-the count of the stage before; a decile band, a code list or the programmes come from the seeds that hold them, so
-no rule is written twice). Checked when loaded, so a suite that could print a person never runs, and a
-blocking expectation whose threshold would not scale to a 5.5-million-person province never gates a refresh.
+and the SQL for any `$PARAMETER` it compares against (row-count conservation needs the count of the stage before; a
+decile band, a code list or the programmes come from the seeds that hold them, so no rule is written twice). Which
+columns are personal is not the suite's to say: `sepakat_dagster/defs/personal.py` decides it for every consumer.
+Checked when loaded, so a suite that could print a person never runs, and a blocking expectation whose threshold
+would not scale to a 5.5-million-person province never gates a refresh.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sepakat_dagster.defs.personal import is_personal_column
 from sepakat_dagster.paths import REPO_ROOT, SEEDS_DIR
 
 if TYPE_CHECKING:
@@ -27,19 +28,6 @@ EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 # reference tables dbt built from them.
 SEEDS_PLACEHOLDER = "{seeds}"
 STAGES = ("raw", "staging", "harmonised", "linkage", "marts")
-
-# Column names that hold a person whatever the suite says (also with a _l/_r pair suffix): NIK, KK numbers,
-# names, addresses, birth dates, coordinates, and free text or corrected values that may repeat any of them. Too
-# broad is safe: it only narrows the expectations allowed and the columns previewed.
-PERSONAL_NAME = re.compile(
-    r"^(nik|no_kk|kk_number|nama\w*|\w*name\w*|alamat|address|rt|rw|\w*birth_date|tanggal_lahir|tgl_lahir|"
-    r"latitude|longitude|value_before|value_after|remarks|keterangan|raw_line)(_[lr])?$"
-)
-
-
-def is_personal_column(name: str) -> bool:
-    return bool(PERSONAL_NAME.match(name))
-
 
 # On a personal column only expectations whose results are counts and shares are allowed; min, max, distinct
 # values or quantiles would put a person's value in the result.
@@ -81,7 +69,6 @@ class Gate:
     asset_key: tuple[str, ...]
     table: str
     description: str
-    personal_columns: frozenset[str]
     parameters: dict[str, str]
     suite: dict  # the great-expectations suite exactly as stored
     path: Path
@@ -90,8 +77,10 @@ class Gate:
     def expectation_count(self) -> int:
         return len(self.suite["expectations"])
 
-    def is_personal(self, column: str | None) -> bool:
-        return column is not None and (column in self.personal_columns or is_personal_column(column))
+    @staticmethod
+    def is_personal(column: str | None) -> bool:
+        """Whether an expectation's column (None for a table-level one) is personal, by the one definition."""
+        return column is not None and is_personal_column(column)
 
     def parameter_values(self, con: duckdb.DuckDBPyConnection) -> dict:
         """Each `$PARAMETER`'s value, its SQL run on `con` (the warehouse) just before the suite, so a count, a
@@ -149,6 +138,9 @@ def parse_gate(path: Path) -> Gate:
         raise GateDefinitionError(f"{path.name}: meta.sepakat lacks {', '.join(missing)}")
     if config["stage"] not in STAGES:
         raise GateDefinitionError(f"{path.name}: stage {config['stage']!r} is not one of {', '.join(STAGES)}")
+    if "personal_columns" in config:
+        raise GateDefinitionError(f"{path.name}: meta.sepakat.personal_columns is not read; personal columns are "
+                                  "decided in one place, sepakat_dagster/defs/personal.py")
     if suite.get("name") != path.stem:
         raise GateDefinitionError(f"{path.name}: suite name {suite.get('name')!r} must equal the file name")
     gate = Gate(
@@ -157,7 +149,6 @@ def parse_gate(path: Path) -> Gate:
         asset_key=tuple(config["asset"]),
         table=config["table"],
         description=config.get("description", ""),
-        personal_columns=frozenset(config.get("personal_columns", [])),
         parameters={name: sql.replace(SEEDS_PLACEHOLDER, str(SEEDS_DIR).replace("'", "''"))
                     for name, sql in config.get("parameters", {}).items()},
         suite=suite,

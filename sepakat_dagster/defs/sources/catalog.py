@@ -63,10 +63,6 @@ class Source:
     columns: tuple[Column, ...] = field(repr=False)
     max_quarantine_share: float = 0.5
 
-    @property
-    def personal_columns(self) -> frozenset[str]:
-        return frozenset(c.name for c in self.columns if c.personal)
-
 
 def normalise_header(header: str) -> str:
     """Lower snake case, so 'Kabupaten/Kota' and 'KABUPATEN_KOTA' name the same column."""

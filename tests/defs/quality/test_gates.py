@@ -77,11 +77,18 @@ def test_a_value_revealing_expectation_on_a_personal_column_is_refused(tmp_path:
     path = _suite(tmp_path, "leaky", [{"type": "expect_column_max_to_be_between", "kwargs": {"column": "nik"}}])
     with pytest.raises(GateDefinitionError, match="personal column nik"):
         parse_gate(path)
-    declared = _suite(tmp_path, "declared", [{"type": "expect_column_values_to_be_in_set",
-                                               "kwargs": {"column": "nomor_hp", "value_set": ["x"]}}],
-                      personal_columns=["nomor_hp"])
-    with pytest.raises(GateDefinitionError, match="personal column nomor_hp"):
-        parse_gate(declared)
+    # A source's own name (from the catalogue) and a key are personal by the one definition, in any suite.
+    for column in ("nama_pasien", "person_key_l"):
+        named = _suite(tmp_path, column, [{"type": "expect_column_values_to_be_in_set",
+                                           "kwargs": {"column": column, "value_set": ["x"]}}])
+        with pytest.raises(GateDefinitionError, match=f"personal column {column}"):
+            parse_gate(named)
+
+
+def test_a_suite_cannot_keep_its_own_list_of_personal_columns(tmp_path: Path):
+    path = _suite(tmp_path, "listed", [{**NOT_NULL, "meta": INVARIANT}], personal_columns=["nomor_hp"])
+    with pytest.raises(GateDefinitionError, match="personal_columns is not read"):
+        parse_gate(path)
 
 
 def test_a_parameter_without_sql_and_an_unknown_expectation_are_refused(tmp_path: Path):
