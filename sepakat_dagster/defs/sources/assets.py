@@ -4,6 +4,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from sepakat_dagster.defs.metadata import markdown_table
+from sepakat_dagster.defs.personal import is_personal_column
 from sepakat_dagster.defs.resources import LandingDirectory
 from sepakat_dagster.defs.sources.catalog import SQL_TYPES, Source, load_catalog
 from sepakat_dagster.defs.sources.loader import (
@@ -25,7 +26,7 @@ def _column_schema(source: Source) -> dg.TableSchema:
             dg.TableColumn(
                 name=c.name,
                 type=SQL_TYPES[c.type],
-                description=f"{c.type}{' (personal)' if c.personal else ''}",
+                description=f"{c.type}{' (personal)' if is_personal_column(c.name) else ''}",
                 constraints=dg.TableColumnConstraints(nullable=not c.required),
             )
             for c in source.columns

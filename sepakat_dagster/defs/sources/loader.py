@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from sepakat_dagster.defs.personal import is_personal_column
 from sepakat_dagster.defs.sources.catalog import SQL_TYPES, Column, Source, normalise_header
 from sepakat_dagster.paths import SEEDS_DIR
 
@@ -482,7 +483,7 @@ def recount_file(con: duckdb.DuckDBPyConnection, source: Source, landed: LandedF
 
 def preview_rows(con: duckdb.DuckDBPyConnection, source: Source, limit: int = 5) -> list[dict]:
     """A few loaded rows with personal columns left out, safe for Dagster metadata."""
-    shown = [c.name for c in source.columns if not c.personal]
+    shown = [c.name for c in source.columns if not is_personal_column(c.name)]
     rows = con.execute(
         f"select {', '.join(shown)} from raw.{source.name} order by _source_line limit {limit}"
     ).fetchall()
