@@ -52,22 +52,21 @@ def _ensure_demo_data(data_dir: Path, persons: int, seed: int, province: str) ->
     return demo_dir / "landing"
 
 
-def _ensure_pseudonym_key(data_dir: Path) -> None:
-    """A random local key for the demo's pseudonyms, made once and kept out of git (data/ is ignored).
-
-    An explicit SEPAKAT_PSEUDONYM_KEY wins; there is never a built-in default key.
+def _demo_pseudonym_key(data_dir: Path) -> str | None:
+    """A random local key for the demo's pseudonyms, made once and kept out of git (data/ is ignored); None when
+    an explicit SEPAKAT_PSEUDONYM_KEY is set, which wins. There is never a built-in default key.
     """
     import secrets
 
-    if os.environ.get("SEPAKAT_PSEUDONYM_KEY"):
-        return
+    if os.environ.get(paths.PSEUDONYM_KEY):
+        return None
     key_file = data_dir / ".pseudonym_key"
     if not key_file.exists():
         key_file.parent.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
         print(f"Created a random pseudonym key in {key_file} (keep it secret; the marts depend on it)")
-    os.environ["SEPAKAT_PSEUDONYM_KEY"] = key_file.read_text().strip()
+    return key_file.read_text().strip()
 
 
 class RefreshFailed(Exception):
@@ -75,21 +74,20 @@ class RefreshFailed(Exception):
     from the data: step error messages can quote a delivered file, so they stay in the log and the Dagster UI."""
 
 
-def _run_refresh(warehouse: Path, landing: Path, log_path: Path) -> str:
+def _run_refresh(warehouse: Path, landing: Path, log_path: Path, pseudonym_key: str | None = None) -> str:
     """Run the `refresh` job in this process, recorded in the persistent instance (DAGSTER_HOME); the run id.
 
     What the steps print (dbt's progress lines above all) and Dagster's own console output (with a stack trace for
     every failed step) go to `log_path`; the terminal gets the warnings the steps logged, then the summary, or on
     failure a short account of what failed and where to look (`RefreshFailed`). The Dagster UI has every step's
-    logs too.
+    logs too. The run's locations (and the pseudonym key, when given) reach its resources and dbt through the
+    environment, set before the definitions load (`paths.run_environment`).
     """
     import contextlib
 
     import dagster as dg
 
-    os.environ["SEPAKAT_WAREHOUSE"] = str(warehouse)
-    os.environ["SEPAKAT_LANDING"] = str(landing)
-    os.environ.setdefault("SEPAKAT_REPORTS", str(warehouse.parent / "reports"))
+    os.environ.update(paths.run_environment(warehouse, landing, pseudonym_key))
     from sepakat_dagster.definitions import defs
 
     job = defs().resolve_job_def("refresh")
@@ -146,9 +144,8 @@ def _demo(args: argparse.Namespace) -> int:
     started = time.monotonic()
     warehouse = args.data_dir / "warehouse.duckdb"
     landing = _ensure_demo_data(args.data_dir, args.persons, args.seed, args.province)
-    _ensure_pseudonym_key(args.data_dir)
     log_path = args.data_dir / "logs" / "refresh.log"
-    run_id = _run_refresh(warehouse, landing, log_path)
+    run_id = _run_refresh(warehouse, landing, log_path, _demo_pseudonym_key(args.data_dir))
     print(f"\nRefresh run {run_id} succeeded (step output in {log_path})")
     _print_summary(warehouse)
     print(f"\nQuality and lineage report: {args.data_dir / 'reports' / 'latest.html'}")
@@ -230,13 +227,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     refresh = commands.add_parser("refresh", help="refresh every asset from the registries already landed")
     refresh.add_argument("--warehouse", type=Path, default=paths.warehouse_path())
-    refresh.add_argument("--landing", type=Path, default=paths.landing_dir(), help="one folder per registry")
+    refresh.add_argument("--landing", type=Path, default=paths.LANDING.path(), help="one folder per registry")
     refresh.add_argument("--log", type=Path, help="step output (default: logs/refresh.log beside the warehouse)")
     refresh.set_defaults(handler=_refresh)
 
     report = commands.add_parser("report", help="write the static HTML quality and lineage report")
     report.add_argument("--warehouse", type=Path, default=paths.warehouse_path())
-    report.add_argument("--out", type=Path, default=paths.DEFAULT_DATA_DIR / "reports")
+    report.add_argument("--out", type=Path, default=paths.REPORTS.default())
     report.set_defaults(handler=_report)
 
     add_export_command(commands)

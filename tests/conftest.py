@@ -36,9 +36,11 @@ def warehouse(tmp_path: Path) -> Path:
 
 
 def pipeline_resources(warehouse: Path, landing: Path) -> dict:
-    from sepakat_dagster.defs.resources import Warehouse
+    """The shared resources on a test warehouse; its reports and Data Docs beside it, never in the repository."""
+    from sepakat_dagster.defs.resources import ReportsDirectory, Warehouse
 
     return {
         "warehouse": Warehouse(database=str(warehouse)),
         "landing": LandingDirectory(path=str(landing)),
+        "reports": ReportsDirectory(path=str(warehouse.parent / "reports")),
     }

@@ -2,13 +2,13 @@
 
 import hashlib
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
 
 from sepakat_dagster.defs.automation.jobs import refresh_job
+from sepakat_dagster.defs.automation.resources import AlertsFile
 from sepakat_dagster.defs.reports.evidence import latest_check_results
 from sepakat_dagster.defs.resources import LandingDirectory
 from sepakat_dagster.defs.sources.catalog import load_catalog
@@ -81,16 +81,12 @@ def new_deliveries(context: dg.SensorEvaluationContext, landing: LandingDirector
     )
 
 
-def alerts_path() -> Path:
-    return Path(os.environ.get("SEPAKAT_ALERTS", Path(os.environ.get("DAGSTER_HOME", ".")) / "alerts.jsonl"))
-
-
 @dg.run_failure_sensor(
     monitored_jobs=[refresh_job],
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Append an alert record (run, job, failed steps, error) to the alerts file and log it.",
 )
-def alert_on_failed_refresh(context: dg.RunFailureSensorContext):
+def alert_on_failed_refresh(context: dg.RunFailureSensorContext, alerts: AlertsFile):
     failed_steps = sorted({event.step_key for event in context.get_step_failure_events() if event.step_key})
     record = {
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -100,8 +96,5 @@ def alert_on_failed_refresh(context: dg.RunFailureSensorContext):
         # Pipeline messages name files, lines and rules, never personal values, so they are safe to keep.
         "error": context.failure_event.message,
     }
-    path = alerts_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as alerts:
-        alerts.write(json.dumps(record) + "\n")
+    alerts.append(json.dumps(record))
     context.log.error(f"Refresh run {record['run_id']} failed at {', '.join(failed_steps) or 'run level'}")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dagster as dg
 
+from sepakat_dagster import paths
 from sepakat_dagster.defs.linkage.model import LoadedModel, load_model, model_path
+from sepakat_dagster.defs.resources import located
 
 
 class PersonModel(dg.ConfigurableResource):
@@ -21,22 +22,17 @@ class PersonModel(dg.ConfigurableResource):
 
 
 class TruthDirectory(dg.ConfigurableResource):
-    """The generator's ground truth (truth/record_map.parquet), read only by the evaluation asset.
+    """The generator's ground truth (truth/record_map.parquet), read only by the evaluation assets.
 
-    `path` (SEPAKAT_TRUTH) when set; otherwise the truth/ folder beside the landing folder, where `sepakat
-    generate` and `sepakat demo` put it. With real registries there is none, and the evaluation says so.
+    `path` is SEPAKAT_TRUTH, by default the truth/ folder beside the landing folder (see `paths.TRUTH`); without a
+    path, or with real registries, there is none, and the evaluations say so.
     """
 
     path: str | None = None
-    landing: str | None = None
 
     @property
     def root(self) -> Path | None:
-        if self.path:
-            return Path(self.path)
-        if self.landing:
-            return Path(self.landing).parent / "truth"
-        return None
+        return Path(self.path) if self.path else None
 
     def available(self) -> bool:
         root = self.root
@@ -45,13 +41,7 @@ class TruthDirectory(dg.ConfigurableResource):
 
 @dg.definitions
 def linkage_resources() -> dg.Definitions:
-    # SEPAKAT_TRUTH and SEPAKAT_PERSON_MODEL are optional (dg.EnvVar cannot have a default): without them, the
-    # truth/ folder next to SEPAKAT_LANDING and the committed model.
-    model = PersonModel(path=dg.EnvVar("SEPAKAT_PERSON_MODEL")) if os.environ.get("SEPAKAT_PERSON_MODEL") \
-        else PersonModel()
-    truth = (
-        TruthDirectory(path=dg.EnvVar("SEPAKAT_TRUTH"))
-        if os.environ.get("SEPAKAT_TRUTH")
-        else TruthDirectory(landing=dg.EnvVar("SEPAKAT_LANDING"))
-    )
-    return dg.Definitions(resources={"person_model": model, "truth": truth})
+    return dg.Definitions(resources={
+        "person_model": PersonModel(path=located(paths.PERSON_MODEL)),
+        "truth": TruthDirectory(path=located(paths.TRUTH)),
+    })

@@ -16,7 +16,7 @@ from dagster_duckdb import DuckDBResource
 
 from sepakat_dagster.defs.quality.gates import Gate, load_gates
 from sepakat_dagster.defs.quality.validate import GateOutcome, run_gate
-from sepakat_dagster.paths import reports_dir
+from sepakat_dagster.defs.resources import ReportsDirectory
 from sepakat_dagster.resource_usage import measure
 
 CHECK_NAME = "expectations"
@@ -47,11 +47,12 @@ def build_gate_check(gate: Gate) -> dg.AssetChecksDefinition:
         pool="duckdb",
         metadata={"suite": gate.suite_name, "suite_file": f"expectations/{gate.path.name}", "stage": gate.stage},
     )
-    def _check(context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource) -> dg.AssetCheckResult:
+    def _check(context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource,
+               reports: ReportsDirectory) -> dg.AssetCheckResult:
         with measure() as usage:
             with warehouse.get_connection() as con:
                 parameters = gate.parameter_values(con)
-            outcome = run_gate(gate, Path(warehouse.database), parameters, reports_dir(), context.run.run_id)
+            outcome = run_gate(gate, Path(warehouse.database), parameters, reports.root, context.run.run_id)
         critical = len(outcome.critical_failures)
         return dg.AssetCheckResult(
             passed=not outcome.failed,

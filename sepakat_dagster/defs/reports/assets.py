@@ -9,7 +9,7 @@ from sepakat_dagster.defs.dbt.assets import sepakat_dbt_marts
 from sepakat_dagster.defs.quality.gates import stage_by_asset
 from sepakat_dagster.defs.reports.evidence import collect_gates, collect_lineage
 from sepakat_dagster.defs.reports.report import write_report
-from sepakat_dagster.paths import reports_dir
+from sepakat_dagster.defs.resources import ReportsDirectory
 from sepakat_dagster.resource_usage import measure
 
 LINKAGE_EVALUATION = dg.AssetKey(["linkage", "evaluation"])
@@ -32,13 +32,14 @@ def _code_location() -> dg.Definitions:
     owners=["team:sepakat-data"],
     pool="duckdb",
 )
-def quality_report(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
+def quality_report(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
+                   reports: ReportsDirectory) -> dg.MaterializeResult:
     """Static HTML report for Satu Data forums: sources, quarantine, gates, linkage, marts and lineage."""
     with measure() as usage:
         definitions = _code_location()
         gates = collect_gates(context.instance, definitions)
         lineage = collect_lineage(definitions, PUBLISHED)
-        path = write_report(Path(warehouse.database), reports_dir(), gates, lineage, context.run.run_id,
+        path = write_report(Path(warehouse.database), reports.root, gates, lineage, context.run.run_id,
                             stage_by_asset())
     failed = sum(g.status == "FAILED" for g in gates)
     return dg.MaterializeResult(metadata={

@@ -6,6 +6,7 @@ import shutil
 import dagster as dg
 
 from sepakat_dagster.definitions import defs
+from sepakat_dagster.defs.automation.resources import AlertsFile
 from sepakat_dagster.defs.automation.sensors import alert_on_failed_refresh, new_deliveries
 from sepakat_dagster.defs.quality.checks import build_gate_check
 from sepakat_dagster.defs.quality.gates import load_gates
@@ -64,8 +65,7 @@ def test_a_new_delivery_refreshes_its_source_and_downstream_only(demo_dir, wareh
 
 
 def test_a_gate_that_failed_in_an_earlier_run_is_evaluated_again_before_its_dependents(
-        demo_dir, warehouse, tmp_path, monkeypatch):
-    monkeypatch.setenv("SEPAKAT_REPORTS", str(tmp_path / "reports"))
+        demo_dir, warehouse, tmp_path):
     landing = tmp_path / "landing"
     shutil.copytree(demo_dir / "landing", landing)
     families = next(landing.glob("p3ke/P3KE_KELUARGA_*.txt"))
@@ -76,6 +76,7 @@ def test_a_gate_that_failed_in_an_earlier_run_is_evaluated_again_before_its_depe
                                 resources=pipeline_resources(warehouse, landing))
         failed = {e.asset_key for e in result.get_asset_check_evaluations() if not e.passed}
         assert failed == {dg.AssetKey(["raw", "p3ke_keluarga"])}
+        assert (warehouse.parent / "reports" / "data_docs" / "index.html").exists()  # the `reports` resource
         _, cursor = evaluate_sensor(instance, landing)
 
         old = next(landing.glob("dtks/DTKS_ART_*.csv"))
@@ -87,13 +88,12 @@ def test_a_gate_that_failed_in_an_earlier_run_is_evaluated_again_before_its_depe
     assert request.tags["sepakat/failed_gates_rerun"] == "raw/p3ke_keluarga"
 
 
-def test_a_failed_refresh_leaves_an_alert_record_without_personal_data(demo_dir, warehouse, tmp_path, monkeypatch):
+def test_a_failed_refresh_leaves_an_alert_record_without_personal_data(demo_dir, warehouse, tmp_path):
     landing = tmp_path / "landing"
     shutil.copytree(demo_dir / "landing", landing)
     broken = next(landing.glob("p3ke/P3KE_INDIVIDU_*.txt"))
     broken.write_text(broken.read_text().replace("|", ";"))
-    alerts = tmp_path / "alerts.jsonl"
-    monkeypatch.setenv("SEPAKAT_ALERTS", str(alerts))
+    alerts = tmp_path / "alerts" / "alerts.jsonl"
 
     with dg.DagsterInstance.ephemeral() as instance:
         result = dg.materialize(
@@ -104,7 +104,8 @@ def test_a_failed_refresh_leaves_an_alert_record_without_personal_data(demo_dir,
         run = instance.get_run_by_id(result.run_id)
         failure = next(e for e in result.all_events if e.event_type == dg.DagsterEventType.RUN_FAILURE)
         context = dg.build_run_status_sensor_context(
-            sensor_name="alert_on_failed_refresh", dagster_event=failure, dagster_instance=instance, dagster_run=run
+            sensor_name="alert_on_failed_refresh", dagster_event=failure, dagster_instance=instance, dagster_run=run,
+            resources={"alerts": AlertsFile(path=str(alerts))},
         ).for_run_failure()
         alert_on_failed_refresh(context)
 
