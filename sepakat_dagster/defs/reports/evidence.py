@@ -31,7 +31,7 @@ def latest_check_results(
 
 def check_specs(definitions: dg.Definitions) -> list[dg.AssetCheckSpec]:
     """Every asset check of the definitions: those defined with their asset (dbt tests, conservation checks) and
-    those defined on their own (great-expectations gates, reconciliations)."""
+    those defined on their own (great-expectations gates)."""
     owners = [*(definitions.assets or ()), *(definitions.asset_checks or ())]
     specs = {
         spec.key: spec for owner in owners if isinstance(owner, dg.AssetsDefinition) for spec in owner.check_specs

@@ -5,6 +5,7 @@ marts tests in tests/defs/marts/."""
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,28 @@ def graph_definitions() -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksD
     assets = [a for a in definitions.assets or [] if isinstance(a, dg.AssetsDefinition) and a.is_executable]
     checks = [c for c in definitions.asset_checks or [] if isinstance(c, dg.AssetChecksDefinition)]
     return assets, checks
+
+
+# The generic tests the marts declare their reconciliation identities with; the identities across rows or relations
+# are the singular tests of this folder.
+IDENTITY_GENERIC_TESTS = ("identity_holds", "sums_to_parent")
+IDENTITY_FOLDER = "tests/marts/"
+
+
+def identity_tests() -> dict[str, str]:
+    """The marts' reconciliation identities, dbt tests read from the project's manifest: name -> mart they check."""
+    from sepakat_dagster.defs.dbt.project import sepakat_dbt_project
+
+    manifest = json.loads(sepakat_dbt_project().manifest_path.read_text(encoding="utf-8"))
+    identities = {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "test":
+            continue
+        if (node.get("test_metadata") or {}).get("name") in IDENTITY_GENERIC_TESTS:
+            identities[node["name"]] = node["attached_node"].split(".")[-1]
+        elif node["original_file_path"].startswith(IDENTITY_FOLDER):
+            identities[node["name"]] = node["config"]["meta"]["dagster"]["ref"]["name"]
+    return identities
 
 
 def graph_resources(warehouse: Path, landing: Path, truth: Path | None, exports: Path) -> dict:

@@ -1,7 +1,7 @@
 """The marts stage in Dagster: the whole graph (sources -> dbt harmonisation -> linkage -> dbt marts -> checks ->
-exports and evaluation) materialised for real on the session's province; reconciliation checks that pass, and fail
-when a mart does not add up; the evaluation against the ground truth within stated tolerances; no personal data in
-metadata or logs."""
+exports and evaluation) materialised for real on the session's province; the marts' reconciliation identities (dbt
+tests) that pass, fail when a mart does not add up and then stop the exports and the evaluation; the evaluation
+against the ground truth within stated tolerances; no personal data in metadata or logs."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ import dagster as dg
 import duckdb
 import pytest
 
-from sepakat_dagster.defs.marts import export, reconcile
+from sepakat_dagster.defs.marts import export
 from sepakat_dagster.defs.marts.assets import EVALUATION_KEY, EXPORT_FOLDER, EXPORTS_KEY
-from tests.defs.marts.helpers import Pipeline, graph_definitions, materialise, materialised_pipeline
+from tests.dbt.conftest import run_dbt
+from tests.defs.marts.helpers import Pipeline, graph_definitions, identity_tests, materialise, materialised_pipeline
 
 MARTS = ("person_registry_presence", "targeting_list", "targeting_errors", "registry_coverage", "spm_indicators",
          "spm_indicators_published", "budget_reallocation", "rad_pd_disability_by_sex", "hazard_households_by_decile")
@@ -22,6 +23,9 @@ MARTS = ("person_registry_presence", "targeting_list", "targeting_errors", "regi
 # lists (children born after Regsosek in households DTKS has not updated), whom no linkage can find.
 INCLUSION_TOLERANCE = 0.03
 EXCLUSION_TOLERANCE = 0.06
+# The marts whose arithmetic is reconciled by identity tests (the others are checked by their dbt tests alone).
+RECONCILED = ("targeting_errors", "budget_reallocation", "registry_coverage", "spm_indicators",
+              "person_registry_presence", "targeting_list")
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +46,12 @@ def test_the_marts_are_their_own_dbt_step_downstream_of_the_linkage():
     assert {graph.get(key).group_name for key in mart_keys} == {"marts"}
     assert graph.get(EVALUATION_KEY).group_name == "evaluation"
     assert graph.get(EXPORTS_KEY).group_name == "marts"
-    reconciles = {key.asset_key for key in graph.asset_check_keys if key.name == "reconciles"}
-    assert reconciles == {dg.AssetKey(["marts", name]) for name in reconcile.RECONCILIATIONS}
+    # Each identity is a check of its mart in the marts' dbt step, whose failure stops the exports and evaluation.
+    identities = identity_tests()
+    assert set(identities.values()) == set(RECONCILED)
+    assert {dg.AssetCheckKey(dg.AssetKey(["marts", mart]), name) for name, mart in identities.items()} \
+        <= set(sepakat_dbt_marts.check_keys)
+    assert all(graph.get(key).parent_keys & set(sepakat_dbt_marts.keys) for key in (EXPORTS_KEY, EVALUATION_KEY))
 
 
 def test_the_whole_graph_materialises_and_the_marts_reconcile(pipeline: Pipeline):
@@ -51,8 +59,8 @@ def test_the_whole_graph_materialises_and_the_marts_reconcile(pipeline: Pipeline
     materialised = {event.asset_key for event in pipeline.result.get_asset_materialization_events()}
     assert {dg.AssetKey(["marts", name]) for name in MARTS} | {EVALUATION_KEY, EXPORTS_KEY} <= materialised
     evaluations = {(e.asset_key, e.check_name): e for e in pipeline.result.get_asset_check_evaluations()}
-    reconciliations = {key: e for key, e in evaluations.items() if key[1] == "reconciles"}
-    assert len(reconciliations) == len(reconcile.RECONCILIATIONS)
+    reconciliations = {key: e for key, e in evaluations.items() if key[1] in identity_tests()}
+    assert len(reconciliations) == len(identity_tests())
     assert all(e.passed for e in reconciliations.values())
     # Every dbt test of the marts passed too (the harmonisation's expected warnings are not ours).
     marts_checks = [e for (key, _), e in evaluations.items() if key.path[0] == "marts"
@@ -124,11 +132,21 @@ def test_the_exports_hold_one_regency_each_with_the_allowed_columns(pipeline: Pi
     assert total == pipeline.scalar("select count(*) from marts.targeting_list")
 
 
-def test_a_reconciliation_check_fails_when_a_mart_does_not_add_up(pipeline: Pipeline, tmp_path: Path):
-    copy = pipeline.copy_warehouse(tmp_path / "wh")
+# One regency gains an eligible person its province total does not have, and breaks eligible = correct + exclusion,
+# its rate, its districts and the province; one budget row loses a rupiah of its net reallocation, and breaks its
+# net, its financing split and the sum of its regencies. One breaking row each; every other identity holds.
+BROKEN_IDENTITIES = {
+    "targeting_errors_eligible_is_correct_plus_exclusion", "targeting_errors_rates_are_errors_over_their_base",
+    "targeting_errors_regencies_sum_to_the_province", "targeting_errors_districts_sum_to_their_regency",
+    "budget_reallocation_net_is_savings_minus_cost_of_exclusion",
+    "budget_reallocation_financing_parts_sum_to_the_whole", "budget_reallocation_regencies_sum_to_the_province",
+}
+
+
+def break_two_marts(pipeline: Pipeline, folder: Path) -> Path:
+    """A copy of the warehouse whose targeting_errors and budget_reallocation no longer add up."""
+    copy = pipeline.copy_warehouse(folder)
     with duckdb.connect(str(copy)) as con:
-        # One regency gains an eligible person its province total does not have, and breaks eligible = correct +
-        # exclusion; one budget row loses a rupiah of its net reallocation.
         con.execute("""
             update marts.targeting_errors set eligible = eligible + 1
             where (program, component, region_level, region_code) = (
@@ -140,23 +158,29 @@ def test_a_reconciliation_check_fails_when_a_mart_does_not_add_up(pipeline: Pipe
             update marts.budget_reallocation set net_reallocation_idr = net_reallocation_idr - 1
             where program = 'bpnt' and region_level = 'province'
         """)
-    _, checks = graph_definitions()
+    return copy
+
+
+def test_exactly_the_identities_a_broken_mart_breaks_fail(pipeline: Pipeline, tmp_path: Path):
+    copy = break_two_marts(pipeline, tmp_path / "wh")
+    run = run_dbt(["test", "--select", *identity_tests()], copy, tmp_path / "target")
+    assert run.results.keys() == identity_tests().keys(), run.output[-2000:]
+    failed = {name: result["failures"] for name, result in run.results.items() if result["status"] != "pass"}
+    assert failed == dict.fromkeys(BROKEN_IDENTITIES, 1)
+    assert {run.status(name) for name in failed} == {"fail"}  # error severity: it stops `dbt build`
+
+
+def test_marts_that_do_not_add_up_stop_the_exports_and_the_evaluation(pipeline: Pipeline, tmp_path: Path):
+    from sepakat_dagster.defs.dbt.assets import sepakat_dbt_marts
+
+    copy = break_two_marts(pipeline, tmp_path / "wh")
+    identities = [key for key in sepakat_dbt_marts.check_keys if key.name in identity_tests()]
     result = materialise(copy, pipeline.truth.parent / "landing", pipeline.truth, tmp_path / "exports",
-                         selection=dg.AssetSelection.checks(*[c for c in checks if any(
-                             key.name == "reconciles" for key in c.check_keys)]))
-    evaluations = {e.asset_key.path[-1]: e for e in result.get_asset_check_evaluations()}
-    assert not evaluations["targeting_errors"].passed and not evaluations["budget_reallocation"].passed
-    assert evaluations["registry_coverage"].passed and evaluations["spm_indicators"].passed
-    with duckdb.connect(str(copy), read_only=True) as con:
-        targeting = reconcile.targeting_errors(con)
-        budget = reconcile.budget_reallocation(con)
-    broken = {name for name, count in targeting.breaking_rows.items() if count}
-    # The regency row no longer adds up, nor its rate, nor its districts, nor the province.
-    assert broken == {"eligible_is_correct_plus_exclusion (reference_ranking)", "rates_are_errors_over_their_base",
-                      "regencies_sum_to_the_province", "districts_sum_to_their_regency"}
-    assert evaluations["targeting_errors"].metadata["identities_broken"].value == len(broken)
-    assert {name for name, count in budget.breaking_rows.items() if count} == {
-        "net_is_savings_minus_cost_of_exclusion", "financing_parts_sum_to_the_whole", "regencies_sum_to_the_province"}
+                         selection=dg.AssetSelection.checks(*identities)
+                         | dg.AssetSelection.assets(EXPORTS_KEY, EVALUATION_KEY))
+    assert not result.success
+    assert {e.check_name for e in result.get_asset_check_evaluations() if not e.passed} == BROKEN_IDENTITIES
+    assert not result.get_asset_materialization_events()  # neither the exports nor the evaluation ran
 
 
 def test_without_ground_truth_the_evaluation_says_so(pipeline: Pipeline, tmp_path: Path):
