@@ -6,8 +6,10 @@ runs out (22.7 GB resident at 5.5 million persons before this setting existed). 
 opens, the warehouse resource, Splink's scratch database, dbt's profile and great-expectations' engine, takes
 its `memory_limit`, `temp_directory` and `threads` from here, so large joins, sorts and aggregates spill to disk.
 
-- SEPAKAT_DUCKDB_MEMORY_LIMIT (default 4GB): about half of the 8 GiB a province refresh may use; the rest is
-  the Python process (Dagster, Splink, great-expectations) and what DuckDB allocates outside its buffer pool.
+- SEPAKAT_DUCKDB_MEMORY_LIMIT (default 6GB): three quarters of the 8 GiB a province refresh may use; the rest is
+  the Python process (Dagster, Splink, great-expectations) and what DuckDB allocates outside its buffer pool. At
+  5.5 million persons the whole refresh then peaks at 6.6 GiB; 4GB (peak 4.8 GiB) spilled more and cost the marts'
+  dbt build about 13 % more time (docs/performance.md). A smaller machine sets a smaller limit and spills more.
 - SEPAKAT_DUCKDB_TEMP_DIR (default: a `duckdb_spill` folder beside the warehouse): where the spill files go.
 - SEPAKAT_DUCKDB_THREADS (default: every core).
 """
@@ -27,7 +29,7 @@ from sepakat_dagster import paths
 MEMORY_LIMIT_ENV = "SEPAKAT_DUCKDB_MEMORY_LIMIT"
 TEMP_DIR_ENV = "SEPAKAT_DUCKDB_TEMP_DIR"
 THREADS_ENV = "SEPAKAT_DUCKDB_THREADS"
-DEFAULT_MEMORY_LIMIT = "4GB"
+DEFAULT_MEMORY_LIMIT = "6GB"
 SPILL_FOLDER = "duckdb_spill"
 
 
