@@ -15,7 +15,7 @@ export SEPAKAT_TRUTH ?= $(DATA_DIR)/demo/truth
 export SEPAKAT_PSEUDONYM_KEY ?= $(shell cat $(DATA_DIR)/.pseudonym_key 2>/dev/null)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install demo test ui lint bench bench-province clean
+.PHONY: install demo test ui lint dbt-sources bench bench-province clean
 
 # dbt's manifest must exist before the Dagster definitions are imported; re-parse when the dbt project changes.
 MANIFEST := dbt_project/target/manifest.json
@@ -45,6 +45,9 @@ ui: install $(MANIFEST)  ## the Dagster UI on http://127.0.0.1:3000 over the dem
 
 lint: install
 	$(BIN)/ruff check .
+
+dbt-sources: install  ## rewrite dbt's source ymls from defs/sources/catalog.yml after editing it
+	$(BIN)/python -m sepakat_dagster.defs.sources.dbt_sources
 
 bench: install  ## speed figures; not part of the tests
 	$(BIN)/python benchmarks/bench_generate.py --persons 1000000
