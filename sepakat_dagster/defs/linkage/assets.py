@@ -1,7 +1,7 @@
 """Linkage assets (group `linkage`): scored pairs, persons, the review queue and the evaluation, with checks.
 
 The nightly path loads the committed model (resource `person_model`) and never trains; training is the separate
-`train_person_model` job (training.py). Splink runs on its own scratch DuckDB file within the pipeline's memory
+`train_person_model` job (train_job.py). Splink runs on its own scratch DuckDB file within the pipeline's memory
 limit and publishes into the warehouse (pipeline.py). Metadata carries counts, figures, seconds, rows per
 second, peak memory and key-only previews: never a NIK, a name or an address.
 """

@@ -23,7 +23,7 @@ from sepakat_dagster.defs.linkage.assets import (
 )
 from sepakat_dagster.defs.linkage.resources import PersonModel, TruthDirectory
 from sepakat_dagster.defs.linkage.settings import CLUSTER_LIMITS
-from sepakat_dagster.defs.linkage.training import person_model, train_person_model
+from sepakat_dagster.defs.linkage.train_job import person_model, train_person_model
 from sepakat_dagster.defs.reports.summary import render_summary
 from sepakat_dagster.defs.resources import Warehouse
 from tests.defs.linkage.helpers import build_person_warehouse

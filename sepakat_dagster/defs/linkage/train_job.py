@@ -11,9 +11,10 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from sepakat_dagster.defs.linkage import deterministic, records, train
-from sepakat_dagster.defs.linkage.assets import INT_PERSONS_KEY, PERSON_MODEL_KEY, markdown_table
+from sepakat_dagster.defs.linkage.assets import INT_PERSONS_KEY, PERSON_MODEL_KEY
 from sepakat_dagster.defs.linkage.resources import PersonModel
 from sepakat_dagster.defs.linkage.settings import U_MAX_PAIRS
+from sepakat_dagster.defs.metadata import markdown_table
 
 person_model = dg.AssetSpec(
     key=PERSON_MODEL_KEY,
