@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from sepakat_dagster.defs.dbt.project import sepakat_dbt_project
 from sepakat_dagster.defs.quality import gates as gate_catalogue
 from sepakat_dagster.defs.quality.gates import (
     EXPECTATIONS_DIR,
@@ -188,3 +189,25 @@ def test_the_stores_and_data_docs_keep_a_bounded_history(tmp_path: Path, monkeyp
     assert sorted(p.name for p in stored.iterdir()) == ["run-2", "run-3"]
     assert sorted(p.name for p in (tmp_path / "reports" / "data_docs" / "validations" / "persons").iterdir()) == [
         "run-2", "run-3"]
+
+
+# A fact a dbt test already holds for a model's rows is not checked again by its great-expectations suite.
+DBT_TEST_EXPECTATIONS = {"unique": "expect_column_values_to_be_unique",
+                         "not_null": "expect_column_values_to_not_be_null"}
+
+
+def test_no_suite_repeats_a_dbt_test_of_its_model():
+    manifest = json.loads(sepakat_dbt_project().manifest_path.read_text())
+    held_by_dbt = {
+        (node["depends_on"]["nodes"][0].split(".")[-1], node["column_name"],
+         DBT_TEST_EXPECTATIONS[node["test_metadata"]["name"]])
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "test" and node.get("test_metadata", {}).get("name") in DBT_TEST_EXPECTATIONS
+    }
+    repeated = [
+        (gate.suite_name, expectation["kwargs"].get("column"))
+        for gate in load_gates()
+        for expectation in gate.suite["expectations"]
+        if (gate.table.split(".")[-1], expectation["kwargs"].get("column"), expectation["type"]) in held_by_dbt
+    ]
+    assert held_by_dbt and not repeated
