@@ -78,10 +78,10 @@ def cluster_warehouse(warehouse: Path | str, thresholds: Thresholds = THRESHOLDS
             """)
         summary = cluster.cluster(con, "nodes", "links", thresholds.match, limits,
                                   household_threshold=thresholds.household_match)
-        sizes = dict(con.execute(f"select size, count(*) from {cluster.PERSON_PROFILE} group by all order by 1")
+        sizes = dict(con.execute(f"select size, sum(persons) from {cluster.PERSON_PROFILE} group by all order by 1")
                      .fetchall())
         registries = dict(con.execute(f"""
-            select registries, count(*) from {cluster.PERSON_PROFILE} group by all order by 2 desc, 1
+            select registries, sum(persons) from {cluster.PERSON_PROFILE} group by all order by 2 desc, 1
         """).fetchall())
         rows = records.publish(con, warehouse, {WAREHOUSE_CLUSTERS: cluster.PERSON_CLUSTERS})[WAREHOUSE_CLUSTERS]
     return Clustered(rows, summary, sizes, registries)
@@ -95,7 +95,6 @@ def evaluate_warehouse(warehouse: Path | str, truth_dir: Path | str) -> Evaluate
             records.prepared_view(con, records.contract_source(con, wh))
             # The NIK groups, for the blocking recall.
             grouped = deterministic.groups_from_links(con, f"{wh}.{WAREHOUSE_LINKS}")
-            con.execute(f"create table clusters as select person_record_key, person_id from {wh}.{WAREHOUSE_CLUSTERS}")
-            rows = evaluate.evaluate(con, truth_dir, clusters="clusters", records=grouped)
+            rows = evaluate.evaluate(con, truth_dir, clusters=f"{wh}.{WAREHOUSE_CLUSTERS}", records=grouped)
         records.publish(con, warehouse, {WAREHOUSE_EVALUATION: evaluate.EVALUATION})
     return Evaluated(rows)
