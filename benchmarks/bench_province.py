@@ -9,6 +9,10 @@ child process on a fresh warehouse, with its own Dagster instance, while the res
 tree (dbt included) is sampled. The run's step events, read back from that instance, give each stage's seconds
 and rows, and the samples inside a stage's steps give its peak. The figures are printed per size, with the
 T(2N)/T(N) ratios across sizes, and written to <root>/bench_province.json. Targets: docs/performance.md.
+
+The refresh runs as a province runs it: without the generator's ground truth, which real registries do not have
+(the evaluation assets say so and skip). The linkage is then evaluated against the truth by the function the
+evaluation asset calls, timed apart, and its precision, recall and F1 are printed and kept with the figures.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ OTHER = "other"  # a group added to the code location and not yet given a stage 
 DUCKDB_SETTINGS = (duckdb_limits.MEMORY_LIMIT_ENV, duckdb_limits.TEMP_DIR_ENV, duckdb_limits.THREADS_ENV)
 BENCHMARK_KEY = "sepakat-benchmark-pseudonym-key-0001"  # fixed, so runs are comparable; synthetic data only
 DEFAULT_SIZES = (1_375_000, 2_750_000, 5_500_000)
+WITHHELD_TRUTH = "no-truth"  # the refresh's truth folder: none, as for real registries
 TARGETS = {"peak_gib": 8, "ceiling_gib": 12, "total_minutes": 20, "ratio": 2.1, "at_persons": 5_500_000}
 STEP_EVENTS = {
     dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE,
@@ -77,6 +82,8 @@ class Measured:
     peak_mib: float | None
     stages: dict[str, Stage]
     failed_steps: list[str]
+    evaluation_seconds: float | None = None
+    linkage_quality: list[dict] = field(default_factory=list)
 
     @property
     def outside_steps_seconds(self) -> float:
@@ -88,7 +95,8 @@ class Measured:
                   | {"rows_per_second": stage.rows_per_second} for name, stage in self.stages.items()}
         return {"persons": self.persons, "run_id": self.run_id, "success": self.success,
                 "total_seconds": self.total_seconds, "outside_steps_seconds": self.outside_steps_seconds,
-                "peak_mib": self.peak_mib, "stages": stages, "failed_steps": self.failed_steps}
+                "peak_mib": self.peak_mib, "stages": stages, "failed_steps": self.failed_steps,
+                "evaluation_seconds": self.evaluation_seconds, "linkage_quality": self.linkage_quality}
 
 
 def ensure_generated(folder: Path, persons: int, seed: int, province: str) -> Path:
@@ -139,7 +147,7 @@ def child_environment(folder: Path, home: Path) -> dict[str, str]:
     return keep | {
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "DAGSTER_HOME": str(home),
-        "SEPAKAT_TRUTH": str(folder / "truth"),
+        "SEPAKAT_TRUTH": str(folder / WITHHELD_TRUTH),
         "SEPAKAT_REPORTS": str(folder / "reports"),
         "SEPAKAT_PSEUDONYM_KEY": BENCHMARK_KEY,
     }
@@ -225,7 +233,20 @@ def measure_size(root: Path, persons: int, seed: int, province: str, graph) -> M
         run = records[0].dagster_run
         stages, failed = read_stages(instance, run.run_id, graph, samples)
     success = run.status == dg.DagsterRunStatus.SUCCESS
-    return Measured(persons, run.run_id, success, seconds, peak, stages, failed)
+    measured = Measured(persons, run.run_id, success, seconds, peak, stages, failed)
+    if success:
+        evaluate_linkage(measured, folder)
+    return measured
+
+
+def evaluate_linkage(measured: Measured, folder: Path) -> None:
+    """The linkage of the refreshed warehouse against the ground truth, as the evaluation asset measures it."""
+    from sepakat_dagster.defs.linkage import pipeline
+
+    with measure() as usage:
+        evaluated = pipeline.evaluate_warehouse(folder / "warehouse.duckdb", folder / "truth")
+    measured.evaluation_seconds = usage.seconds
+    measured.linkage_quality = evaluated.rows
 
 
 def _cell(value: float | None, spec: str) -> str:
@@ -241,6 +262,13 @@ def print_table(measured: Measured) -> None:
               f"{_cell(stage.rows_per_second, ',.0f'):>12}{_cell(stage.peak_mib, ',.0f'):>11}")
     print(f"{'outside steps':<18}{'':>6}{measured.outside_steps_seconds:>10.1f}")
     print(f"{'total':<18}{'':>6}{measured.total_seconds:>10.1f}{'':>15}{'':>12}{_cell(measured.peak_mib, ',.0f'):>11}")
+    if measured.linkage_quality:
+        print("\nLinkage against the ground truth (evaluated after the refresh in "
+              f"{measured.evaluation_seconds:.1f} s)")
+        print(f"{'level':<10}{'segment':<24}{'precision':>10}{'recall':>10}{'f1':>10}")
+        for row in measured.linkage_quality:
+            print(f"{row['level']:<10}{row['segment']:<24}{_cell(row['precision'], '.5f'):>10}"
+                  f"{_cell(row['recall'], '.5f'):>10}{_cell(row['f1'], '.5f'):>10}")
     if measured.persons >= TARGETS["at_persons"]:
         peak_gib = (measured.peak_mib or 0) / 1024
         print(f"targets: peak {peak_gib:.2f} GiB (<= {TARGETS['peak_gib']} GiB: "
