@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from sepakat_dagster.defs.linkage import cluster, deterministic, evaluate, model, records, review, train
+from sepakat_dagster.defs.linkage.settings import CLUSTER_LIMITS, ClusterLimits
 from tests.defs.linkage.helpers import contract_table, person
 
 NIK_A = "5301014503900001"  # female, born 05-03-1990
@@ -88,7 +89,8 @@ def test_duplicate_record_keys_are_refused(con):
 
 
 def _clusters_from(con, nodes: list[str], links: list[tuple[str, str, float]], threshold: float = 0.95,
-                   households: dict[str, str] | None = None, household_threshold: float | None = None):
+                   households: dict[str, str] | None = None, household_threshold: float | None = None,
+                   limits: ClusterLimits = CLUSTER_LIMITS):
     con.execute("create or replace table nodes (person_record_key varchar, registry varchar, source_table varchar, "
                 "record_id varchar, household_record_key varchar)")
     for key in nodes:
@@ -99,7 +101,7 @@ def _clusters_from(con, nodes: list[str], links: list[tuple[str, str, float]], t
                 "match_probability double)")
     for link in links:
         con.execute("insert into links values (?, ?, ?)", list(link))
-    return cluster.cluster(con, "nodes", "links", threshold, household_threshold=household_threshold)
+    return cluster.cluster(con, "nodes", "links", threshold, limits, household_threshold=household_threshold)
 
 
 def test_clusters_are_connected_components_named_by_their_smallest_key(con):
@@ -136,6 +138,31 @@ def test_an_uncertain_pair_joins_when_other_members_already_join_its_two_househo
     _clusters_from(con, list(households), links, households=households, household_threshold=0.8)
     assert dict(con.execute("select person_record_key, person_id from person_clusters").fetchall())["d:child"] \
         == "d:child"
+
+
+def test_a_household_link_merges_whole_persons_and_what_it_makes_too_big_is_repaired(con):
+    # A mother links surely across H1 and H2. Her child is sure within each side (Regsosek with P3KE, DTKS with
+    # another DTKS record) but only 0.7 across: the household link joins the two two-record persons.
+    households = {"r:mother": "H1", "r:child": "H1", "d:mother": "H2", "d:child": "H2",
+                  "p:child": "H3", "q:child": "H4"}
+    links = [("d:mother", "r:mother", 1.0), ("p:child", "r:child", 1.0), ("d:child", "q:child", 1.0),
+             ("d:child", "r:child", 0.7)]
+    summary = _clusters_from(con, list(households), links, households=households, household_threshold=0.5)
+    persons = dict(con.execute("select person_record_key, person_id from person_clusters").fetchall())
+    assert persons["r:child"] == persons["p:child"] == persons["d:child"] == persons["q:child"] == "d:child"
+    assert summary["household_links"] == 1 and summary["oversized_persons_found"] == 0
+
+    # Four records are too many for a person of at most three: the merged person is split again on its sure
+    # links, and its records say what they were split from, for the review queue.
+    summary = _clusters_from(con, list(households), links, households=households, household_threshold=0.5,
+                             limits=ClusterLimits(max_size=3, repair_thresholds=(0.99,)))
+    rows = {key: (person, split) for key, person, split in con.execute(
+        "select person_record_key, person_id, split_from from person_clusters").fetchall()}
+    assert rows["r:child"][0] == rows["p:child"][0] != rows["d:child"][0] == rows["q:child"][0]
+    assert {rows[key][1] for key in ("r:child", "p:child", "d:child", "q:child")} == {"d:child"}
+    assert rows["r:mother"][1] is None
+    assert summary["oversized_persons_found"] == 1 and summary["records_in_oversized_persons"] == 4
+    assert summary["records"] == len(households)
 
 
 def test_evaluation_counts_pairs_and_exact_clusters_by_nik_status(con, tmp_path):
