@@ -21,12 +21,10 @@ import argparse
 import datetime as dt
 import itertools
 import json
-import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -34,6 +32,7 @@ import dagster as dg
 import yaml
 
 from sepakat_dagster import duckdb_limits
+from sepakat_dagster.cli import ensure_generated
 from sepakat_dagster.paths import REPO_ROOT
 from sepakat_dagster.resource_usage import MIB, measure
 
@@ -97,27 +96,6 @@ class Measured:
                 "total_seconds": self.total_seconds, "outside_steps_seconds": self.outside_steps_seconds,
                 "peak_mib": self.peak_mib, "stages": stages, "failed_steps": self.failed_steps,
                 "evaluation_seconds": self.evaluation_seconds, "linkage_quality": self.linkage_quality}
-
-
-def ensure_generated(folder: Path, persons: int, seed: int, province: str) -> Path:
-    """The province's registries, generated once per (persons, seed, province), in a child process so that the
-    generator's memory is given back before the refresh is measured; the landing folder."""
-    from sepakat_synthetic import generate
-
-    stamp = folder / "generated.json"
-    wanted = {"persons": persons, "seed": seed, "province": province}
-    if stamp.exists() and json.loads(stamp.read_text())["parameters"] == wanted:
-        print(f"Reusing the registries in {folder} ({wanted})")
-        return folder / "landing"
-    for stale in ("landing", "truth"):
-        shutil.rmtree(folder / stale, ignore_errors=True)
-    folder.mkdir(parents=True, exist_ok=True)
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        summary = pool.submit(generate, folder, persons=persons, seed=seed, province=province).result()
-    stamp.write_text(json.dumps({"parameters": wanted, "seconds": summary.seconds, "files": summary.files}, indent=2))
-    print(f"Generated {persons:,} persons (seed {seed}, province {province}) in {summary.seconds:.0f} s "
-          "(not part of the figures)")
-    return folder / "landing"
 
 
 def write_instance(home: Path) -> None:
@@ -219,7 +197,7 @@ def read_stages(instance: dg.DagsterInstance, run_id: str, graph, samples: list)
 
 def measure_size(root: Path, persons: int, seed: int, province: str, graph) -> Measured:
     folder = root / f"p{persons}"
-    landing = ensure_generated(folder, persons, seed, province)
+    landing = ensure_generated(folder, persons, seed, province)  # timed apart: not part of the figures
     home = folder / "dagster_home"
     write_instance(home)
     print(f"\nRefreshing {persons:,} persons ({folder})", flush=True)

@@ -1,9 +1,11 @@
-"""The `sepakat` command: `refresh` parses its options, and a failed refresh ends cleanly.
+"""The `sepakat` command: `refresh` parses its options, a failed refresh ends cleanly, and a province is
+generated once.
 
 A failed run is an outcome an operator acts on, so it must say what failed and where to look, exit non-zero, and
 leave out what would bury that: Python tracebacks and the reference-leak warnings of an interpreter teardown.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -12,7 +14,7 @@ from pathlib import Path
 import dagster as dg
 import yaml
 
-from sepakat_dagster.cli import _describe_failure, build_parser
+from sepakat_dagster.cli import _describe_failure, build_parser, ensure_generated
 from sepakat_dagster.paths import REPO_ROOT
 
 VENV_BIN = Path(sys.executable).parent
@@ -104,3 +106,18 @@ def test_a_failed_refresh_names_the_failed_steps_and_the_log_without_a_traceback
     assert "Stack Trace" not in output
     assert "leak" not in output.lower()
     assert "no file matching" in log.read_text()  # the step errors are kept, in the log
+
+
+def test_a_province_is_generated_once_in_a_child_process_and_again_for_other_parameters(tmp_path: Path):
+    landing = ensure_generated(tmp_path, persons=300, seed=7, province="53")
+    stamp = tmp_path / "generated.json"
+    assert landing == tmp_path / "landing" and any(landing.rglob("*.csv"))
+    assert json.loads(stamp.read_text())["parameters"] == {"persons": 300, "seed": 7, "province": "53"}
+    files = {path: path.stat().st_mtime_ns for path in landing.rglob("*") if path.is_file()}
+
+    assert ensure_generated(tmp_path, persons=300, seed=7, province="53") == landing
+    assert {path: path.stat().st_mtime_ns for path in landing.rglob("*") if path.is_file()} == files
+
+    ensure_generated(tmp_path, persons=300, seed=8, province="53")
+    assert json.loads(stamp.read_text())["parameters"]["seed"] == 8
+    assert all(path.stat().st_mtime_ns != mtime for path, mtime in files.items() if path.exists())
