@@ -193,11 +193,7 @@ def review_queue(warehouse: DuckDBResource) -> dg.MaterializeResult:
 def evaluation(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
                truth: TruthDirectory) -> dg.MaterializeResult:
     if not truth.available():
-        # Real registries have no ground truth: say so, and leave no stale figures behind.
-        with warehouse.get_connection() as con:
-            con.execute(f"drop table if exists {pipeline.WAREHOUSE_EVALUATION}")
-        context.log.warning(f"No ground truth at {truth.root}: nothing to evaluate against")
-        return dg.MaterializeResult(metadata={"ground_truth": "none", "dagster/row_count": 0})
+        return truth.nothing_to_evaluate(context, warehouse, pipeline.WAREHOUSE_EVALUATION)
     with measure() as usage:
         evaluated = pipeline.evaluate_warehouse(warehouse.database, truth.root)
     metadata: dict = {"dagster/row_count": len(evaluated.rows), **usage.metadata(),

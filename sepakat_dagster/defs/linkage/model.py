@@ -28,8 +28,8 @@ def card_path(path: Path) -> Path:
     return path.with_name(path.name.removesuffix(".json") + ".card.json")
 
 
-def charts_dir(path: Path) -> Path:
-    return path.with_name(path.name.removesuffix(".json") + "_charts")
+def charts_path(path: Path) -> Path:
+    return path.with_name(path.name.removesuffix(".json") + "_charts.html")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
+from dagster_duckdb import DuckDBResource
 
 from sepakat_dagster import paths
 from sepakat_dagster.defs.linkage.model import LoadedModel, load_model, model_path
@@ -37,6 +38,15 @@ class TruthDirectory(dg.ConfigurableResource):
     def available(self) -> bool:
         root = self.root
         return root is not None and (root / "record_map.parquet").exists()
+
+    def nothing_to_evaluate(self, context: dg.AssetExecutionContext, warehouse: DuckDBResource,
+                            table: str) -> dg.MaterializeResult:
+        """What an evaluation asset materialises without a ground truth, as for real registries: it says so, and
+        drops its table so that no stale figures are left behind."""
+        with warehouse.get_connection() as con:
+            con.execute(f"drop table if exists {table}")
+        context.log.warning(f"No ground truth at {self.root}: nothing to evaluate {table} against")
+        return dg.MaterializeResult(metadata={"ground_truth": "none", "dagster/row_count": 0})
 
 
 @dg.definitions

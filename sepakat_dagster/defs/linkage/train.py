@@ -18,7 +18,8 @@ import duckdb
 from splink import DuckDBAPI, Linker, SettingsCreator
 
 from sepakat_dagster.defs.linkage import settings as model_settings
-from sepakat_dagster.defs.linkage.model import ModelCard, charts_dir, save_model
+from sepakat_dagster.defs.linkage.charts import write_charts_page
+from sepakat_dagster.defs.linkage.model import ModelCard, charts_path, save_model
 from sepakat_dagster.defs.linkage.records import RECORDS, scalar
 
 # Charts that describe the model only: no chart that lists values from the data (the term-frequency chart
@@ -31,7 +32,7 @@ TRAINING_CHARTS = ("parameter_estimate_comparisons_chart",)
 class TrainingResult:
     card: ModelCard
     model_path: Path
-    charts: tuple[Path, ...]
+    charts: Path
 
 
 def fit(con: duckdb.DuckDBPyConnection, settings: SettingsCreator | None = None, *, table: str = RECORDS,
@@ -88,24 +89,19 @@ def match_weights(settings: dict[str, Any]) -> dict[str, dict[str, float]]:
 def save(linker: Linker, con: duckdb.DuckDBPyConnection, path: Path, training_records: int,
          trained_on: dict[str, Any], *, table: str = RECORDS,
          u_max_pairs: float = model_settings.U_MAX_PAIRS) -> TrainingResult:
-    """Write model.json (m floored), its card and its charts (HTML, in a folder next to the model).
+    """Write model.json (m floored), its card and its charts (one HTML page next to the model).
 
     `linker` was trained over `table` in `con`; the charts of the saved model are drawn over the same records.
     """
     settings = floor_m_probabilities(linker.misc.save_model_to_json(), u_max_pairs=u_max_pairs)
     card = save_model(settings, path, training_records, trained_on, {"match_weights": match_weights(settings)})
-    folder = charts_dir(path)
-    folder.mkdir(parents=True, exist_ok=True)
     # The model's charts come from a linker holding exactly what was saved; the estimates per EM session only
     # exist on the training linker.
     saved = Linker(DuckDBAPI(con).register(table), settings, log_level=logging.WARNING)
     charts = [(saved, name) for name in CHARTS] + [(linker, name) for name in TRAINING_CHARTS]
-    written = []
-    for source, name in charts:
-        target = folder / f"{name.removesuffix('_chart')}.html"
-        getattr(source.visualisations, name)().save(str(target))
-        written.append(target)
-    return TrainingResult(card=card, model_path=path, charts=tuple(written))
+    specs = {name.removesuffix("_chart"): getattr(source.visualisations, name)().chart_dict for source, name in charts}
+    page = write_charts_page(charts_path(path), f"{card.label}: what the model learnt", specs)
+    return TrainingResult(card=card, model_path=path, charts=page)
 
 
 def train(con: duckdb.DuckDBPyConnection, path: Path, trained_on: dict[str, Any],

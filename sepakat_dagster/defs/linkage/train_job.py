@@ -55,7 +55,7 @@ def fit_person_model(context: dg.OpExecutionContext, config: TrainingConfig, war
             "sha256": result.card.sha256,
             "training_records": count,
             "probability_two_random_records_match": result.card.probability_two_random_records_match,
-            "charts": ", ".join(str(path) for path in result.charts),
+            "charts": str(result.charts),
             "match_weights": dg.MetadataValue.md(markdown_table(weights)),
         },
     ))

@@ -20,14 +20,15 @@ EXPORTS_KEY = dg.AssetKey(["exports", "targeting_lists"])
 EVALUATION_KEY = dg.AssetKey(["evaluation", "targeting_vs_truth"])
 EXPORT_FOLDER = "targeting_lists"
 
+COMMON = {"pool": "duckdb", "owners": ["team:sepakat-data"]}
+
 
 @dg.asset(
     key=EXPORTS_KEY,
     deps=[TARGETING_LIST_KEY],
     group_name="marts",
     kinds={"duckdb", "csv"},
-    pool="duckdb",
-    owners=["team:sepakat-data"],
+    **COMMON,
     description="The restricted targeting list as one CSV per programme and regency (exports/targeting_lists/"
     "<program>/<regency>.csv), only the contract's columns, each file only its regency's rows.",
 )
@@ -76,19 +77,14 @@ def targeting_list_exports(context: dg.AssetExecutionContext, warehouse: DuckDBR
     deps=[TARGETING_ERRORS_KEY, PROGRAM_RULES_KEY],
     group_name="evaluation",
     kinds={"duckdb"},
-    pool="duckdb",
-    owners=["team:sepakat-data"],
+    **COMMON,
     description="Inclusion and exclusion errors recomputed with the true identities of the generator's ground truth "
     "(and with true deciles), beside the linked figures of marts.targeting_errors, with their differences.",
 )
 def targeting_vs_truth(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
                        truth: TruthDirectory) -> dg.MaterializeResult:
     if not truth.available():
-        # Real registries have no ground truth: say so, and leave no stale figures behind.
-        with warehouse.get_connection() as con:
-            con.execute(f"drop table if exists {evaluate.EVALUATION_TABLE}")
-        context.log.warning(f"No ground truth at {truth.root}: nothing to evaluate the targeting errors against")
-        return dg.MaterializeResult(metadata={"ground_truth": "none", "dagster/row_count": 0})
+        return truth.nothing_to_evaluate(context, warehouse, evaluate.EVALUATION_TABLE)
     with measure() as usage, warehouse.get_connection() as con:
         comparisons = evaluate.evaluate_targeting(con, truth.root)
         rows = con.execute(f"select count(*) from {evaluate.EVALUATION_TABLE}").fetchone()[0]
