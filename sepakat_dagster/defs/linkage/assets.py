@@ -22,7 +22,7 @@ PERSON_MODEL_KEY = dg.AssetKey(["linkage", "person_model"])
 PERSON_LINKS_KEY = dg.AssetKey(["linkage", "person_links"])
 PERSON_CLUSTERS_KEY = dg.AssetKey(["linkage", "person_clusters"])
 REVIEW_QUEUE_KEY = dg.AssetKey(["linkage", "review_queue"])
-EVALUATION_KEY = dg.AssetKey(["linkage", "evaluation"])
+LINKAGE_EVALUATION_KEY = dg.AssetKey(["linkage", "evaluation"])
 
 COMMON = {"group_name": "linkage", "kinds": {"duckdb", "splink"}, "pool": "duckdb", "owners": ["team:sepakat-data"]}
 
@@ -184,7 +184,7 @@ def review_queue(warehouse: DuckDBResource) -> dg.MaterializeResult:
 
 
 @dg.asset(
-    key=EVALUATION_KEY,
+    key=LINKAGE_EVALUATION_KEY,
     deps=[PERSON_CLUSTERS_KEY, INT_PERSONS_KEY],
     description="Pairwise and cluster precision, recall and F1 against the generator's ground truth, by NIK "
     "status (valid vs missing or corrupt), and the recall of blocking.",

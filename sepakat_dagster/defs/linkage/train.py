@@ -24,7 +24,7 @@ from sepakat_dagster.defs.linkage.records import RECORDS, scalar
 
 # Charts that describe the model only: no chart that lists values from the data (the term-frequency chart
 # would show the commonest names).
-CHARTS = ("match_weights_chart", "m_u_parameters_chart")
+MODEL_CHARTS = ("match_weights_chart", "m_u_parameters_chart")
 TRAINING_CHARTS = ("parameter_estimate_comparisons_chart",)
 
 
@@ -98,7 +98,7 @@ def save(linker: Linker, con: duckdb.DuckDBPyConnection, path: Path, training_re
     # The model's charts come from a linker holding exactly what was saved; the estimates per EM session only
     # exist on the training linker.
     saved = Linker(DuckDBAPI(con).register(table), settings, log_level=logging.WARNING)
-    charts = [(saved, name) for name in CHARTS] + [(linker, name) for name in TRAINING_CHARTS]
+    charts = [(saved, name) for name in MODEL_CHARTS] + [(linker, name) for name in TRAINING_CHARTS]
     specs = {name.removesuffix("_chart"): getattr(source.visualisations, name)().chart_dict for source, name in charts}
     page = write_charts_page(charts_path(path), f"{card.label}: what the model learnt", specs)
     return TrainingResult(card=card, model_path=path, charts=page)

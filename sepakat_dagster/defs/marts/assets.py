@@ -17,7 +17,7 @@ TARGETING_LIST_KEY = dg.AssetKey(["marts", "targeting_list"])
 TARGETING_ERRORS_KEY = dg.AssetKey(["marts", "targeting_errors"])
 PROGRAM_RULES_KEY = dg.AssetKey(["intermediate", "int_marts_program_rules"])
 EXPORTS_KEY = dg.AssetKey(["exports", "targeting_lists"])
-EVALUATION_KEY = dg.AssetKey(["evaluation", "targeting_vs_truth"])
+TARGETING_EVALUATION_KEY = dg.AssetKey(["evaluation", "targeting_vs_truth"])
 EXPORT_FOLDER = "targeting_lists"
 
 COMMON = {"pool": "duckdb", "owners": ["team:sepakat-data"]}
@@ -73,7 +73,7 @@ def targeting_list_exports(context: dg.AssetExecutionContext, warehouse: DuckDBR
 
 
 @dg.asset(
-    key=EVALUATION_KEY,
+    key=TARGETING_EVALUATION_KEY,
     deps=[TARGETING_ERRORS_KEY, PROGRAM_RULES_KEY],
     group_name="evaluation",
     kinds={"duckdb"},

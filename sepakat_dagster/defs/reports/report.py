@@ -251,7 +251,7 @@ MART_SECTIONS = (
     ("hazard_households_by_decile", "Households in hazard zones by decile"),
 )
 
-CHARTS = {"budget_reallocation": _budget_chart, "spm_indicators_published": _spm_chart}
+MART_CHARTS = {"budget_reallocation": _budget_chart, "spm_indicators_published": _spm_chart}
 
 STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#1d2733;padding:0 1em}
@@ -281,7 +281,7 @@ def render_report(
             sections.append(_targeting_section(con))
         for table, title in MART_SECTIONS:
             if has_table(con, "marts", table):
-                sections.append(_mart_section(con, table, title) + CHARTS.get(table, lambda _: "")(con))
+                sections.append(_mart_section(con, table, title) + MART_CHARTS.get(table, lambda _: "")(con))
     if lineage:
         sections.append(_lineage_section(lineage))
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

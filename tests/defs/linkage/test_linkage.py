@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from sepakat_dagster.defs.linkage.assets import (
-    EVALUATION_KEY,
+    LINKAGE_EVALUATION_KEY,
     PERSON_CLUSTERS_KEY,
     clusters_are_sane,
     evaluation,
@@ -240,6 +240,6 @@ def test_the_nightly_refresh_never_trains():
     linkage = {key for key in graph.get_all_asset_keys() if key.path[0] == "linkage"}
     assert {graph.get(key).group_name for key in linkage} == {"linkage"}
     assert dg.AssetKey(["linkage", "person_model"]) not in selected
-    assert {EVALUATION_KEY, PERSON_CLUSTERS_KEY} <= selected
+    assert {LINKAGE_EVALUATION_KEY, PERSON_CLUSTERS_KEY} <= selected
     blocking = {key.name for key in graph.asset_check_keys if key.asset_key == PERSON_CLUSTERS_KEY}
     assert blocking == {"records_conserved", "clusters_are_sane", "expectations"}

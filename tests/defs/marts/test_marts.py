@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from sepakat_dagster.defs.marts import export
-from sepakat_dagster.defs.marts.assets import EVALUATION_KEY, EXPORT_FOLDER, EXPORTS_KEY
+from sepakat_dagster.defs.marts.assets import EXPORT_FOLDER, EXPORTS_KEY, TARGETING_EVALUATION_KEY
 from tests.dbt.conftest import run_dbt
 from tests.defs.marts.helpers import Pipeline, graph_definitions, identity_tests, materialise, materialised_pipeline
 
@@ -44,20 +44,21 @@ def test_the_marts_are_their_own_dbt_step_downstream_of_the_linkage():
     upstream = graph.get(dg.AssetKey(["intermediate", "int_marts_person_records"])).parent_keys
     assert dg.AssetKey(["linkage", "person_clusters"]) in upstream
     assert {graph.get(key).group_name for key in mart_keys} == {"marts"}
-    assert graph.get(EVALUATION_KEY).group_name == "evaluation"
+    assert graph.get(TARGETING_EVALUATION_KEY).group_name == "evaluation"
     assert graph.get(EXPORTS_KEY).group_name == "marts"
     # Each identity is a check of its mart in the marts' dbt step, whose failure stops the exports and evaluation.
     identities = identity_tests()
     assert set(identities.values()) == set(RECONCILED)
     assert {dg.AssetCheckKey(dg.AssetKey(["marts", mart]), name) for name, mart in identities.items()} \
         <= set(sepakat_dbt_marts.check_keys)
-    assert all(graph.get(key).parent_keys & set(sepakat_dbt_marts.keys) for key in (EXPORTS_KEY, EVALUATION_KEY))
+    assert all(graph.get(key).parent_keys & set(sepakat_dbt_marts.keys)
+               for key in (EXPORTS_KEY, TARGETING_EVALUATION_KEY))
 
 
 def test_the_whole_graph_materialises_and_the_marts_reconcile(pipeline: Pipeline):
     assert pipeline.result.success
     materialised = {event.asset_key for event in pipeline.result.get_asset_materialization_events()}
-    assert {dg.AssetKey(["marts", name]) for name in MARTS} | {EVALUATION_KEY, EXPORTS_KEY} <= materialised
+    assert {dg.AssetKey(["marts", name]) for name in MARTS} | {TARGETING_EVALUATION_KEY, EXPORTS_KEY} <= materialised
     evaluations = {(e.asset_key, e.check_name): e for e in pipeline.result.get_asset_check_evaluations()}
     reconciliations = {key: e for key, e in evaluations.items() if key[1] in identity_tests()}
     assert len(reconciliations) == len(identity_tests())
@@ -84,7 +85,8 @@ def test_every_dbt_model_reports_its_row_count_and_a_preview_without_personal_co
 
 
 def test_linked_error_rates_are_within_tolerance_of_the_truth(pipeline: Pipeline):
-    (event,) = [e for e in pipeline.result.get_asset_materialization_events() if e.asset_key == EVALUATION_KEY]
+    events = pipeline.result.get_asset_materialization_events()
+    (event,) = [e for e in events if e.asset_key == TARGETING_EVALUATION_KEY]
     metadata = event.materialization.metadata
     for program in ("pbi_jk", "bpnt", "pkh"):
         inclusion = metadata[f"{program}_inclusion_rate_difference"].value
@@ -177,7 +179,7 @@ def test_marts_that_do_not_add_up_stop_the_exports_and_the_evaluation(pipeline: 
     identities = [key for key in sepakat_dbt_marts.check_keys if key.name in identity_tests()]
     result = materialise(copy, pipeline.truth.parent / "landing", pipeline.truth, tmp_path / "exports",
                          selection=dg.AssetSelection.checks(*identities)
-                         | dg.AssetSelection.assets(EXPORTS_KEY, EVALUATION_KEY))
+                         | dg.AssetSelection.assets(EXPORTS_KEY, TARGETING_EVALUATION_KEY))
     assert not result.success
     assert {e.check_name for e in result.get_asset_check_evaluations() if not e.passed} == BROKEN_IDENTITIES
     assert not result.get_asset_materialization_events()  # neither the exports nor the evaluation ran
@@ -186,7 +188,7 @@ def test_marts_that_do_not_add_up_stop_the_exports_and_the_evaluation(pipeline: 
 def test_without_ground_truth_the_evaluation_says_so(pipeline: Pipeline, tmp_path: Path):
     copy = pipeline.copy_warehouse(tmp_path / "wh")
     assets, _ = graph_definitions()
-    evaluation = [a for a in assets if EVALUATION_KEY in a.keys]
+    evaluation = [a for a in assets if TARGETING_EVALUATION_KEY in a.keys]
     result = materialise(copy, pipeline.truth.parent / "landing", tmp_path / "no_truth", tmp_path / "exports",
                          selection=dg.AssetSelection.assets(*evaluation))
     assert result.success
