@@ -1,59 +1,41 @@
 -- Regsosek household members (individu): renamed, typed, codes through the codebooks. One row per raw row.
-{%- set relation = source('regsosek', 'regsosek_individu') %}
 {%- set difficulties = {
     'seeing': 'sulit_melihat', 'hearing': 'sulit_mendengar', 'walking': 'sulit_berjalan',
     'remembering': 'sulit_mengingat', 'self_care': 'sulit_mengurus_diri', 'communicating': 'sulit_berkomunikasi',
 } %}
-with
-
-source as (
-    select * from {{ relation }}
-),
-
-sex_codes as ({{ codebook_lookup(relation, 'jenis_kelamin', 'sex', 'regsosek') }}),
-relationship_codes as ({{ codebook_lookup(relation, 'hubungan_kk', 'relationship_to_head', 'regsosek') }}),
-marital_codes as ({{ codebook_lookup(relation, 'status_kawin', 'marital_status', 'regsosek') }}),
-education_codes as ({{ codebook_lookup(relation, 'pendidikan', 'education_level', 'regsosek') }}),
-school_codes as ({{ codebook_lookup(relation, 'status_sekolah', 'school_status', 'regsosek') }}),
-work_codes as ({{ codebook_lookup(relation, 'status_bekerja', 'work_status', 'regsosek') }}),
-sector_codes as ({{ codebook_lookup(relation, 'lapangan_usaha', 'industry_sector', 'regsosek') }}),
+{%- set difficulty_codes = [] %}
 {%- for domain, column in difficulties.items() %}
-{{ domain }}_codes as ({{ codebook_lookup(relation, column, 'functional_difficulty', 'regsosek') }}),
+    {%- do difficulty_codes.append(
+        staging_code(column, 'functional_difficulty', {'functional_difficulty': 'difficulty_' ~ domain})) %}
 {%- endfor %}
-pregnancy_codes as ({{ codebook_lookup(relation, 'hamil', 'yes_no', 'regsosek', ['is_yes'], unknown_value='null') }}),
+with source as ({{ staging_source('regsosek', 'regsosek_individu', [
+    staging_code('hamil', 'yes_no', {'is_yes': 'is_pregnant'}, unknown_value='null'),
+    staging_code('hubungan_kk', 'relationship_to_head'),
+    staging_code('jenis_kelamin', 'sex'),
+    staging_code('lapangan_usaha', 'industry_sector'),
+    staging_code('pendidikan', 'education_level'),
+    staging_code('status_bekerja', 'work_status'),
+    staging_code('status_kawin', 'marital_status'),
+    staging_code('status_sekolah', 'school_status'),
+] + difficulty_codes) }}),
 
 final as (
     select
-        source.id_art as person_id,
-        source.id_keluarga as household_id,
-        nullif(trim(source.nik), '') as nik,
-        source.nama as full_name,
-        sex_codes.sex,
-        cast(source.tanggal_lahir as date) as birth_date,
-        relationship_codes.relationship_to_head,
-        marital_codes.marital_status,
-        education_codes.education_level,
-        school_codes.school_status,
-        work_codes.work_status,
-        sector_codes.industry_sector,
+        id_art as person_id,
+        id_keluarga as household_id,
+        {{ staging_person_identity(nik='nik', full_name='nama', sex='sex', birth_date='tanggal_lahir') }},
+        relationship_to_head,
+        marital_status,
+        education_level,
+        school_status,
+        work_status,
+        industry_sector,
         {%- for domain in difficulties %}
-        {{ domain }}_codes.functional_difficulty as difficulty_{{ domain }},
+        difficulty_{{ domain }},
         {%- endfor %}
-        pregnancy_codes.is_yes as is_pregnant,
-        source._source_file as source_file,
-        source._source_line as source_line
+        is_pregnant,
+        {{ staging_lineage() }}
     from source
-    left join sex_codes on source.jenis_kelamin = sex_codes.code
-    left join relationship_codes on source.hubungan_kk = relationship_codes.code
-    left join marital_codes on source.status_kawin = marital_codes.code
-    left join education_codes on source.pendidikan = education_codes.code
-    left join school_codes on source.status_sekolah = school_codes.code
-    left join work_codes on source.status_bekerja = work_codes.code
-    left join sector_codes on source.lapangan_usaha = sector_codes.code
-    {%- for domain, column in difficulties.items() %}
-    left join {{ domain }}_codes on source.{{ column }} = {{ domain }}_codes.code
-    {%- endfor %}
-    left join pregnancy_codes on source.hamil = pregnancy_codes.code
 )
 
 select * from final
