@@ -156,52 +156,42 @@ def blocking_rules(roles: frozenset[str]) -> list[tuple[str, str]]:
     return rules
 
 
-def address_comparison() -> cl.CustomComparison:
+def _exact_then(column: str, output_column_name: str, description: str,
+                levels: list[tuple[str, str]]) -> cl.CustomComparison:
+    """Null, exact, then `levels` ((SQL, label), best first), then all other: the shape of the comparisons for the
+    roles the registries do not have."""
     return cl.CustomComparison(
-        output_column_name="address",
-        comparison_description="address parts, normalised",
+        output_column_name=output_column_name,
+        comparison_description=description,
         comparison_levels=[
-            cll.NullLevel("address_normalised"),
-            cll.ExactMatchLevel("address_normalised"),
-            cll.CustomLevel("jaro_winkler_similarity(address_normalised_l, address_normalised_r) >= 0.9",
-                            "Jaro-Winkler >= 0.9"),
-            cll.CustomLevel(
-                "len(list_intersect(string_split(address_normalised_l, ' '), string_split(address_normalised_r, ' ')))"
-                " * 2 >= least(len(string_split(address_normalised_l, ' ')), "
-                "len(string_split(address_normalised_r, ' ')))",
-                "half the words in common",
-            ),
+            cll.NullLevel(column),
+            cll.ExactMatchLevel(column),
+            *[cll.CustomLevel(sql, label) for sql, label in levels],
             cll.ElseLevel(),
         ],
     )
+
+
+def address_comparison() -> cl.CustomComparison:
+    words_l, words_r = "string_split(address_normalised_l, ' ')", "string_split(address_normalised_r, ' ')"
+    return _exact_then("address_normalised", "address", "address parts, normalised", [
+        ("jaro_winkler_similarity(address_normalised_l, address_normalised_r) >= 0.9", "Jaro-Winkler >= 0.9"),
+        (f"len(list_intersect({words_l}, {words_r})) * 2 >= least(len({words_l}), len({words_r}))",
+         "half the words in common"),
+    ])
 
 
 def postcode_comparison() -> cl.CustomComparison:
-    return cl.CustomComparison(
-        output_column_name="postcode",
-        comparison_description="postcode",
-        comparison_levels=[
-            cll.NullLevel("postcode"),
-            cll.ExactMatchLevel("postcode"),
-            cll.CustomLevel("left(postcode_l, length(postcode_l) - 3) = left(postcode_r, length(postcode_r) - 3) "
-                            "and length(postcode_l) > 3", "same district (all but the last three characters)"),
-            cll.ElseLevel(),
-        ],
-    )
+    return _exact_then("postcode", "postcode", "postcode", [
+        ("left(postcode_l, length(postcode_l) - 3) = left(postcode_r, length(postcode_r) - 3) "
+         "and length(postcode_l) > 3", "same district (all but the last three characters)"),
+    ])
 
 
 def region_comparison(levels: tuple[int, ...]) -> cl.CustomComparison:
-    return cl.CustomComparison(
-        output_column_name="region",
-        comparison_description="region code, then its leading digits",
-        comparison_levels=[
-            cll.NullLevel("region_code"),
-            cll.ExactMatchLevel("region_code"),
-            *[cll.CustomLevel(f"left(region_code_l, {n}) = left(region_code_r, {n})", f"first {n} characters")
-              for n in levels],
-            cll.ElseLevel(),
-        ],
-    )
+    return _exact_then("region_code", "region", "region code, then its leading digits", [
+        (f"left(region_code_l, {n}) = left(region_code_r, {n})", f"first {n} characters") for n in levels
+    ])
 
 
 def generic_settings(mapping: Mapping, link_type: str) -> SettingsCreator:
@@ -295,6 +285,64 @@ def trained_settings(con: duckdb.DuckDBPyConnection, mapping: Mapping, link_type
     return train.floor_m_probabilities(linker.misc.save_model_to_json(), u_max_pairs=options.u_max_pairs)
 
 
+def _load(con: duckdb.DuckDBPyConnection, left: Path, right: Path | None, mapping: Mapping) -> dict[str, int]:
+    """Read and standardise the files into the prepared records; returns records per file."""
+    counts = {"left": read_file(con, left, mapping.left, "raw_left")}
+    parts = [standardise_sql("raw_left", mapping.left, "left")]
+    if right is not None:
+        counts["right"] = read_file(con, right, mapping.right, "raw_right")
+        parts.append(standardise_sql("raw_right", mapping.right, "right"))
+    con.execute(f"create or replace table standardised as {' union all '.join(parts)}")
+    con.execute(prepare_sql("standardised"))
+    duplicates = scalar(con, f"select count(*) - count(distinct unique_id) from {RECORDS}")
+    if duplicates:
+        raise ValueError(f"{duplicates} record ids occur more than once in one file: record_id must be unique")
+    return counts
+
+
+def _score(con: duckdb.DuckDBPyConnection, linker: Linker, rules: list[tuple[str, str]], store: float) -> int:
+    """`pairs`: the scored pairs at or above `store`, with record ids and the name of the rule that found them,
+    keyed for cluster.cluster. Returns the number of comparisons."""
+    blocked = linker.inference.compute_blocked_pairs_for_predict()
+    comparisons = scalar(con, f"select count(*) from {blocked.physical_name}")
+    predictions = linker.inference.predict(threshold_match_probability=store, warning_mode="never")
+    rule_case = " ".join(f"when '{i}' then '{name}'" for i, (name, _) in enumerate(rules))
+    con.execute(f"""
+        create or replace table pairs as
+        select
+            l.source_dataset as source_l, l.record_id as record_id_l,
+            r.source_dataset as source_r, r.record_id as record_id_r,
+            p.match_weight, p.match_probability,
+            case p.match_key {rule_case} end as match_key,
+            least(p.unique_id_l, p.unique_id_r) as person_record_key_l,
+            greatest(p.unique_id_l, p.unique_id_r) as person_record_key_r
+        from {predictions.physical_name} as p
+        join {RECORDS} as l on p.unique_id_l = l.unique_id
+        join {RECORDS} as r on p.unique_id_r = r.unique_id
+        order by p.match_probability desc, person_record_key_l, person_record_key_r
+    """)
+    return comparisons
+
+
+def _write(con: duckdb.DuckDBPyConnection, out_dir: Path, output_format: str) -> tuple[Path, Path]:
+    """Write the pairs and the clusters (cluster.PERSON_CLUSTERS) to `out_dir`; returns their paths."""
+    suffix = "csv" if output_format == "csv" else "parquet"
+    pairs_path, clusters_path = out_dir / f"pairs.{suffix}", out_dir / f"clusters.{suffix}"
+    copy_format = "(header, delimiter ',')" if suffix == "csv" else "(format parquet)"
+    con.execute(f"""
+        copy (select * exclude (person_record_key_l, person_record_key_r) from pairs)
+        to '{str(pairs_path).replace("'", "''")}' {copy_format}
+    """)
+    con.execute(f"""
+        copy (
+            select person_id as cluster_id, registry as source, record_id, cluster_size
+            from {cluster.PERSON_CLUSTERS}
+            order by cluster_id, source, record_id
+        ) to '{str(clusters_path).replace("'", "''")}' {copy_format}
+    """)
+    return pairs_path, clusters_path
+
+
 def link_files(left: Path, right: Path | None, mapping: Mapping, out_dir: Path,
                model: Path | None = None) -> LinkSummary:
     """Link `left` with `right` (or dedupe `left` alone), write pairs, clusters and the trained model."""
@@ -302,72 +350,27 @@ def link_files(left: Path, right: Path | None, mapping: Mapping, out_dir: Path,
         if path is not None and not Path(path).is_file():
             raise FileNotFoundError(f"no such file: {path}")
     out_dir.mkdir(parents=True, exist_ok=True)
+    options = mapping.options
+    link_type = "dedupe_only" if right is None else \
+        "link_and_dedupe" if options.dedupe_within_files else "link_only"
     con = connect()
     try:
-        counts = {"left": read_file(con, left, mapping.left, "raw_left")}
-        parts = [standardise_sql("raw_left", mapping.left, "left")]
-        if right is not None:
-            counts["right"] = read_file(con, right, mapping.right, "raw_right")
-            parts.append(standardise_sql("raw_right", mapping.right, "right"))
-        con.execute(f"create or replace table standardised as {' union all '.join(parts)}")
-        con.execute(prepare_sql("standardised"))
-        duplicates = scalar(con, f"select count(*) - count(distinct unique_id) from {RECORDS}")
-        if duplicates:
-            raise ValueError(f"{duplicates} record ids occur more than once in one file: record_id must be unique")
-        if right is None:
-            link_type = "dedupe_only"
-        else:
-            link_type = "link_and_dedupe" if mapping.options.dedupe_within_files else "link_only"
-        roles = mapping.roles
-        rules = blocking_rules(roles)
-        total = sum(counts.values())
+        counts = _load(con, left, right, mapping)
         model_path = out_dir / "model.json"
-        settings = str(model) if model is not None else trained_settings(con, mapping, link_type, total)
+        settings = str(model) if model is not None else trained_settings(con, mapping, link_type,
+                                                                         sum(counts.values()))
         linker = Linker(DuckDBAPI(con).register(RECORDS), settings, log_level=SPLINK_LOG_LEVEL)
         linker.misc.save_model_to_json(str(model_path), overwrite=True)
-        blocked = linker.inference.compute_blocked_pairs_for_predict()
-        comparisons = scalar(con, f"select count(*) from {blocked.physical_name}")
-        predictions = linker.inference.predict(
-            threshold_match_probability=mapping.options.store_threshold, warning_mode="never"
-        )
-        rule_case = " ".join(f"when '{i}' then '{name}'" for i, (name, _) in enumerate(rules))
-        con.execute(f"""
-            create or replace table pairs as
-            select
-                l.source_dataset as source_l, l.record_id as record_id_l,
-                r.source_dataset as source_r, r.record_id as record_id_r,
-                p.match_weight, p.match_probability,
-                case p.match_key {rule_case} end as match_key,
-                least(p.unique_id_l, p.unique_id_r) as person_record_key_l,
-                greatest(p.unique_id_l, p.unique_id_r) as person_record_key_r
-            from {predictions.physical_name} as p
-            join {RECORDS} as l on p.unique_id_l = l.unique_id
-            join {RECORDS} as r on p.unique_id_r = r.unique_id
-            order by p.match_probability desc, person_record_key_l, person_record_key_r
-        """)
+        comparisons = _score(con, linker, blocking_rules(mapping.roles), options.store_threshold)
         con.execute(f"""
             create or replace table nodes as
             select unique_id as person_record_key, source_dataset as registry, source_dataset as source_table,
                 record_id
             from {RECORDS}
         """)
-        cluster.cluster(con, "nodes", "pairs", mapping.options.match_threshold)
-        suffix = "csv" if mapping.output_format == "csv" else "parquet"
-        pairs_path, clusters_path = out_dir / f"pairs.{suffix}", out_dir / f"clusters.{suffix}"
-        copy_format = "(header, delimiter ',')" if suffix == "csv" else "(format parquet)"
-        con.execute(f"""
-            copy (select * exclude (person_record_key_l, person_record_key_r) from pairs)
-            to '{str(pairs_path).replace("'", "''")}' {copy_format}
-        """)
-        con.execute(f"""
-            copy (
-                select person_id as cluster_id, registry as source, record_id, cluster_size
-                from {cluster.PERSON_CLUSTERS}
-                order by cluster_id, source, record_id
-            ) to '{str(clusters_path).replace("'", "''")}' {copy_format}
-        """)
-        matched_pairs = scalar(con, f"select count(*) from pairs where match_probability >= "
-                                    f"{mapping.options.match_threshold}")
+        cluster.cluster(con, "nodes", "pairs", options.match_threshold)
+        pairs_path, clusters_path = _write(con, out_dir, mapping.output_format)
+        matched_pairs = scalar(con, f"select count(*) from pairs where match_probability >= {options.match_threshold}")
         clusters, across = con.execute(f"""
             select count(*), count(*) filter (where sources > 1) from (
                 select person_id, count(distinct registry) as sources from {cluster.PERSON_CLUSTERS}
