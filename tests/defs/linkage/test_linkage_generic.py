@@ -107,13 +107,19 @@ def test_mapping_errors_name_the_key(raw, message):
         parse_mapping(raw)
 
 
-def test_a_mapping_naming_a_missing_column_fails_with_exit_code_2(planted, tmp_path, capsys):
+@pytest.mark.parametrize(("yaml_text", "message"), [
+    ("columns: {record_id: patient_id, full_name: name_that_is_not_there}\n", "name_that_is_not_there"),
+    ("columns: {record_id: patient_id, full_name: forename}\nlink: {match_threshold: high}\n",
+     "link.match_threshold: Input should be a valid number"),
+])
+def test_a_mapping_that_does_not_fit_fails_with_exit_code_2(planted, tmp_path, capsys, yaml_text, message):
+    """A column the file lacks, or a value of the wrong type: exit code 2 and a message naming it."""
     folder, _ = planted
     config = tmp_path / "mapping.yaml"
-    config.write_text("columns: {record_id: patient_id, full_name: name_that_is_not_there}\n")
+    config.write_text(yaml_text)
     code = main(["link", str(folder / "clinic.csv"), "--config", str(config), "--out", str(tmp_path / "out")])
     assert code == 2
-    assert "name_that_is_not_there" in capsys.readouterr().err
+    assert message in capsys.readouterr().err
 
 
 def test_the_documented_example_mapping_parses():
@@ -168,15 +174,6 @@ def test_a_file_section_overrides_the_shared_roles_and_null_drops_one():
     assert mapping.right.record_id == "ref" and mapping.right.sex.values == {"x": "male"}
     assert mapping.left.birth_date.format == "%Y-%m-%d" and mapping.right.format.delimiter == ";"
     assert mapping.roles == {"record_id", "name", "birth_date", "sex"}  # address: only one file has it
-
-
-def test_a_type_error_in_the_mapping_exits_2_naming_the_key(planted, tmp_path, capsys):
-    folder, _ = planted
-    config = tmp_path / "mapping.yaml"
-    config.write_text("columns: {record_id: patient_id, full_name: forename}\nlink: {match_threshold: high}\n")
-    code = main(["link", str(folder / "clinic.csv"), "--config", str(config), "--out", str(tmp_path / "out")])
-    assert code == 2
-    assert "link.match_threshold: Input should be a valid number" in capsys.readouterr().err
 
 
 def test_generic_records_carry_the_keys_of_the_registries_records():
