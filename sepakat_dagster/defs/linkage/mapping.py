@@ -23,15 +23,18 @@ link:
   seed: 42
 output: {format: parquet}                   # or csv
 ```
+
+The schema is typed (pydantic): unknown keys are refused and every value is checked, so a typo fails before any
+file is read, with a message that names the key (`right.columns.sex.values.X: expected male or female`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator, model_validator
 
 ROLES = ("record_id", "full_name", "given_name", "surname", "birth_date", "sex", "national_id", "address",
          "postcode", "region_code")
@@ -42,56 +45,147 @@ DEFAULT_SEX_VALUES = {
     "woman": "female",
 }
 
+Column = Annotated[str, Field(min_length=1)]
+
 
 class MappingError(ValueError):
     """The mapping YAML is not valid; the message names the key."""
 
 
-@dataclass(frozen=True)
-class FileLayout:
-    """How to read one file and which of its columns play which role."""
+class _Strict(BaseModel):
+    """Unknown keys are errors: a misspelt option must not be silently ignored."""
 
-    record_id: str
-    full_name: str | None = None
-    given_name: str | None = None
-    surname: str | None = None
-    birth_date: str | None = None
-    birth_date_format: str = "%Y-%m-%d"
-    sex: str | None = None
-    sex_values: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SEX_VALUES))
-    national_id: str | None = None
-    address: tuple[str, ...] = ()
-    postcode: str | None = None
-    region_code: str | None = None
-    region_levels: tuple[int, ...] = ()
-    delimiter: str | None = None  # None: let DuckDB sniff it
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _ColumnWithOptions(_Strict):
+    """A role given as a mapping with `column:` and options, or as the bare column name."""
+
+    column: Column
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_column(cls, value: Any) -> Any:
+        return {"column": value} if isinstance(value, str) else value
+
+
+class BirthDate(_ColumnWithOptions):
+    format: str = "%Y-%m-%d"  # strptime; ISO dates are also read when the format does not fit
+
+
+class Sex(_ColumnWithOptions):
+    values: dict[str, Literal["male", "female"]] = Field(default_factory=lambda: dict(DEFAULT_SEX_VALUES))
+
+    @field_validator("values")
+    @classmethod
+    def _codes_in_lower_case(cls, values: dict[str, str]) -> dict[str, str]:
+        """Codes are matched case-insensitively, after trimming."""
+        return {code.strip().lower(): sex for code, sex in values.items()}
+
+
+class RegionCode(_ColumnWithOptions):
+    levels: tuple[PositiveInt, ...] = ()  # prefix lengths of a hierarchical code, compared longest first
+
+    @field_validator("levels")
+    @classmethod
+    def _longest_first(cls, levels: tuple[int, ...]) -> tuple[int, ...]:
+        return tuple(sorted(levels, reverse=True))
+
+
+class FileFormat(_Strict):
+    delimiter: str | None = None  # None: DuckDB sniffs it
     encoding: str = "utf-8"
+
+
+class Columns(_Strict):
+    """Which column of one file plays which role."""
+
+    record_id: Column
+    full_name: Column | None = None
+    given_name: Column | None = None
+    surname: Column | None = None
+    birth_date: BirthDate | None = None
+    sex: Sex | None = None
+    national_id: Column | None = None
+    address: tuple[Column, ...] = ()  # joined in this order
+    postcode: Column | None = None
+    region_code: RegionCode | None = None
+
+    @field_validator("address", mode="before")
+    @classmethod
+    def _one_address_column(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _has_a_name(self) -> Columns:
+        if not any(getattr(self, role) for role in NAME_ROLES):
+            raise ValueError("map full_name, or given_name and/or surname")
+        return self
 
     @property
     def roles(self) -> frozenset[str]:
-        present = {role for role in ROLES if role != "address" and getattr(self, role)}
-        return frozenset(present | ({"address"} if self.address else set()))
+        return frozenset(role for role in ROLES if getattr(self, role))
 
     def columns(self) -> set[str]:
-        named = {getattr(self, role) for role in ROLES if role != "address" and getattr(self, role)}
-        return named | set(self.address)
+        """Every column of the file the mapping names."""
+        named = set(self.address)
+        for role in ROLES:
+            value = getattr(self, role)
+            if isinstance(value, str):
+                named.add(value)
+            elif isinstance(value, _ColumnWithOptions):
+                named.add(value.column)
+        return named
 
 
-@dataclass(frozen=True)
-class LinkOptions:
+class FileLayout(Columns):
+    """One file's roles and how to read it."""
+
+    format: FileFormat = FileFormat()
+
+
+class LinkOptions(_Strict):
     dedupe_within_files: bool = False
     match_threshold: float = 0.95
     store_threshold: float = 0.5
     seed: int = 42
     u_max_pairs: float = 1e6
 
+    @model_validator(mode="after")
+    def _ordered_thresholds(self) -> LinkOptions:
+        if not 0 < self.store_threshold <= self.match_threshold < 1:
+            raise ValueError("need 0 < store_threshold <= match_threshold < 1")
+        return self
 
-@dataclass(frozen=True)
-class Mapping:
+
+class Output(_Strict):
+    format: Literal["parquet", "csv"] = "parquet"
+
+
+class _FileSection(_Strict):
+    """`right:` (or `left:`): one file's own roles and format, over the shared ones; a role set to null is dropped."""
+
+    columns: dict[str, Any] | None = None
+    format: dict[str, Any] | None = None
+
+
+class _MappingFile(_Strict):
+    """The YAML as written, before the shared `columns` and `format` are merged into each file's."""
+
+    version: Literal[1] = 1
+    format: dict[str, Any] | None = None
+    columns: dict[str, Any] | None = None
+    left: _FileSection | None = None
+    right: _FileSection | None = None
+    link: LinkOptions = LinkOptions()
+    output: Output = Output()
+
+
+class Mapping(_Strict):
     left: FileLayout
     right: FileLayout
-    options: LinkOptions
-    output_format: str = "parquet"
+    options: LinkOptions = LinkOptions()
+    output_format: Literal["parquet", "csv"] = "parquet"
 
     @property
     def roles(self) -> frozenset[str]:
@@ -100,84 +194,51 @@ class Mapping:
         return (self.left.roles & self.right.roles) - set(NAME_ROLES) | {"name"}
 
 
-def _column(value: Any, key: str) -> tuple[str, dict]:
-    if isinstance(value, str) and value:
-        return value, {}
-    if isinstance(value, dict) and isinstance(value.get("column"), str):
-        return value["column"], {k: v for k, v in value.items() if k != "column"}
-    raise MappingError(f"columns.{key}: give a column name, or a mapping with `column:`")
+def _message(error: Any, where: str) -> str:
+    """One pydantic error as `key.path: what is wrong`, in words a mapping's author can act on."""
+    path = ".".join(str(part) for part in (where, *error["loc"]) if part != "")
+    kind, context = error["type"], error.get("ctx") or {}
+    if kind == "missing":
+        return f"{path} is required"
+    if kind == "extra_forbidden" and path.rsplit(".", 1)[0].endswith("columns"):
+        return f"{path}: unknown role; roles are {', '.join(ROLES)}"
+    if kind == "extra_forbidden":
+        return f"{path}: unknown key"
+    if kind == "literal_error":
+        return f"{path}: expected {context['expected'].replace(chr(39), '')}, got {error['input']!r}"
+    text = error["msg"].removeprefix("Value error, ")
+    return f"{path}: {text}" if path else text
 
 
-def _layout(columns: dict[str, Any], file_format: dict[str, Any], where: str) -> FileLayout:
-    if not isinstance(columns, dict):
-        raise MappingError(f"{where}columns: expected a mapping of role to column")
-    unknown = sorted(set(columns) - set(ROLES))
-    if unknown:
-        raise MappingError(f"{where}columns: unknown role(s) {', '.join(unknown)}; roles are {', '.join(ROLES)}")
-    if "record_id" not in columns:
-        raise MappingError(f"{where}columns.record_id is required")
-    if not any(role in columns for role in NAME_ROLES):
-        raise MappingError(f"{where}columns: map full_name, or given_name and/or surname")
-    values: dict[str, Any] = {}
-    for role, value in columns.items():
-        if role == "address":
-            parts = [value] if isinstance(value, str) else value
-            if not isinstance(parts, list) or not all(isinstance(p, str) and p for p in parts):
-                raise MappingError(f"{where}columns.address: a column name or a list of column names")
-            values["address"] = tuple(parts)
-            continue
-        column, extra = _column(value, f"{where}{role}")
-        values[role] = column
-        if role == "birth_date" and "format" in extra:
-            values["birth_date_format"] = str(extra.pop("format"))
-        if role == "sex" and "values" in extra:
-            raw = extra.pop("values")
-            if not isinstance(raw, dict) or not set(raw.values()) <= {"male", "female"}:
-                raise MappingError(f"{where}columns.sex.values: map each code to male or female")
-            values["sex_values"] = {str(k).strip().lower(): v for k, v in raw.items()}
-        if role == "region_code" and "levels" in extra:
-            levels = extra.pop("levels")
-            if not isinstance(levels, list) or not all(isinstance(n, int) and n > 0 for n in levels):
-                raise MappingError(f"{where}columns.region_code.levels: a list of prefix lengths, e.g. [2, 4]")
-            values["region_levels"] = tuple(sorted(levels, reverse=True))
-        if extra:
-            raise MappingError(f"{where}columns.{role}: unknown option(s) {', '.join(sorted(extra))}")
-    unknown_format = sorted(set(file_format) - {"delimiter", "encoding"})
-    if unknown_format:
-        raise MappingError(f"{where}format: unknown option(s) {', '.join(unknown_format)}")
-    return FileLayout(**values, **{k: str(v) for k, v in file_format.items()})
+def _validate(model: type[BaseModel], value: Any, where: str) -> Any:
+    try:
+        return model.model_validate(value)
+    except ValidationError as error:
+        raise MappingError("; ".join(_message(e, where) for e in error.errors())) from None
 
 
-def parse_mapping(raw: dict[str, Any]) -> Mapping:
+def parse_mapping(raw: Any) -> Mapping:
+    """The Mapping of a loaded YAML document; MappingError names the first keys that do not fit."""
     if not isinstance(raw, dict):
         raise MappingError("the mapping must be a YAML mapping")
-    unknown = sorted(set(raw) - {"version", "format", "columns", "left", "right", "link", "output"})
-    if unknown:
-        raise MappingError(f"unknown key(s) {', '.join(unknown)}")
-    if raw.get("version", 1) != 1:
-        raise MappingError("version: only version 1 is known")
-    base_columns, base_format = raw.get("columns") or {}, raw.get("format") or {}
+    document = _validate(_MappingFile, raw, "")
     sides = {}
     for side in ("left", "right"):
-        override = raw.get(side) or {}
-        if set(override) - {"columns", "format"}:
-            raise MappingError(f"{side}: only `columns` and `format` may be given per file")
+        override = getattr(document, side) or _FileSection()
         # A role set to null in a file's own section is not in that file.
-        columns = {k: v for k, v in {**base_columns, **(override.get("columns") or {})}.items() if v is not None}
-        sides[side] = _layout(columns, {**base_format, **(override.get("format") or {})},
-                              f"{side}." if side in raw else "")
-    link = raw.get("link") or {}
-    try:
-        options = LinkOptions(**link)
-    except TypeError as error:
-        raise MappingError(f"link: {error}") from None
-    if not 0 < options.store_threshold <= options.match_threshold < 1:
-        raise MappingError("link: need 0 < store_threshold <= match_threshold < 1")
-    output_format = (raw.get("output") or {}).get("format", "parquet")
-    if output_format not in ("parquet", "csv"):
-        raise MappingError("output.format: parquet or csv")
-    return Mapping(sides["left"], sides["right"], options, output_format)
+        columns = {k: v for k, v in {**(document.columns or {}), **(override.columns or {})}.items() if v is not None}
+        where = f"{side}." if side in raw else ""
+        sides[side] = FileLayout.model_construct(
+            **dict(_validate(Columns, columns, f"{where}columns")),
+            format=_validate(FileFormat, {**(document.format or {}), **(override.format or {})}, f"{where}format"),
+        )
+    return Mapping(left=sides["left"], right=sides["right"], options=document.link,
+                   output_format=document.output.format)
 
 
 def load_mapping(path: Path | str) -> Mapping:
-    return parse_mapping(yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {})
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise MappingError(f"not valid YAML: {error}") from None
+    return parse_mapping(raw or {})

@@ -44,16 +44,35 @@ CONTRACT_COLUMNS = (
 
 RECORDS = "person_records"  # the prepared records in the linkage's connection (a table, or a view)
 
+# Keys derived from the normalised name and the birth date, as SQL over the prepared columns: computed once in
+# SQL rather than in every comparison, by the province's records (PREPARE_SQL) and by `sepakat link` (generic)
+# alike, so the comparisons and blocking rules of settings.py read the same keys whatever the source.
+# - name_tokens: the normalised name as a list, for token comparisons (reordered, shortened, initials);
+# - name_initial: the first letter of the sorted tokens, a blocking key that survives reordered names;
+# - birth_year: for blocking on the name within a year of birth;
+# - birth_date_key: year + the two day/month numbers in ascending order, so that a record whose day and month
+#   were swapped still blocks with the correct one.
+DERIVED_KEYS = {
+    "name_tokens": "string_split(name_normalised, ' ')",
+    "name_initial": "left(name_tokens_sorted, 1)",
+    "birth_year": "year(birth_date)",
+    "birth_date_key": "year(birth_date) * 10000 + least(month(birth_date), day(birth_date)) * 100\n"
+                      "        + greatest(month(birth_date), day(birth_date))",
+}
+# The name keys the dbt layer (int_persons) gives the registries' records, for files that come without them.
+NAME_KEYS = {
+    "name_tokens_sorted": "array_to_string(list_sort(string_split(name_normalised, ' ')), ' ')",
+    "first_name": "string_split(name_normalised, ' ')[1]",
+    "last_name": "case when len(string_split(name_normalised, ' ')) > 1 "
+                 "then string_split(name_normalised, ' ')[-1] end",
+}
+
 # No ORDER BY here: nothing needs the records in order, and sorting a province's records costs minutes.
-# Derived columns, computed once in SQL rather than in every comparison:
+# Other derived columns:
 # - unique_id: the name Splink expects, a number per record. Splink joins every candidate pair back to the records
 #   on it, and integers cost a fraction of the text keys. The numbers follow no order and may differ between runs:
 #   nothing published carries them (pairs and persons are written with the keys, in key order), and no comparison
 #   depends on which record of a pair is on the left;
-# - name_tokens: the normalised name as a list, for token comparisons (reordered, shortened, initials);
-# - name_initial: the first letter of the sorted tokens, a blocking key that survives reordered names;
-# - birth_date_key: year + the two day/month numbers in ascending order, so that a record whose day and month
-#   were swapped still blocks with the correct one;
 # - nik_is_consistent: the NIK is valid and agrees with the recorded sex and birth date (what the deterministic
 #   pass trusts);
 # - deterministic_group: null here; the deterministic pass fills it in place (deterministic.link_on_nik), since
@@ -72,16 +91,15 @@ select
     nik_birth_date,
     nik_sex,
     name_normalised,
-    string_split(name_normalised, ' ') as name_tokens,
+    {DERIVED_KEYS['name_tokens']} as name_tokens,
     name_tokens_sorted,
-    left(name_tokens_sorted, 1) as name_initial,
+    {DERIVED_KEYS['name_initial']} as name_initial,
     first_name,
     last_name,
     sex,
     birth_date,
-    year(birth_date) as birth_year,
-    year(birth_date) * 10000 + least(month(birth_date), day(birth_date)) * 100
-        + greatest(month(birth_date), day(birth_date)) as birth_date_key,
+    {DERIVED_KEYS['birth_year']} as birth_year,
+    {DERIVED_KEYS['birth_date_key']} as birth_date_key,
     coalesce(nik_is_valid, false)
         and not coalesce(sex_disagrees_with_nik, false)
         and not coalesce(birth_date_disagrees_with_nik, false) as nik_is_consistent,

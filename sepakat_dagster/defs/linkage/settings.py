@@ -145,8 +145,14 @@ def one_edit_apart_sql(a: str, b: str) -> str:
 
 
 def name_comparison(column: str = "name_normalised", tokens: str = "name_tokens", sorted_tokens: str =
-                    "name_tokens_sorted", term_frequencies: bool = True) -> cl.CustomComparison:
-    """Normalised full names: exact (term-frequency adjusted), reordered, typo, shortened or initials, fuzzy."""
+                    "name_tokens_sorted", term_frequencies: bool = True,
+                    token_in_common: bool = False) -> cl.CustomComparison:
+    """Normalised full names: exact (term-frequency adjusted), reordered, typo, shortened or initials, fuzzy.
+
+    `token_in_common` adds a last level before "all other": one whole token shared (the same surname under another
+    given name, or the reverse). For files that carry family names (`sepakat link`): in the registries a shared
+    token is mostly a relative of the same household, whom the other fields already tell apart.
+    """
     exact = cll.ExactMatchLevel(column)
     if term_frequencies:
         exact = exact.configure(tf_adjustment_column=column, tf_minimum_u_value=0.001)
@@ -167,6 +173,8 @@ def name_comparison(column: str = "name_normalised", tokens: str = "name_tokens"
                 f"or jaro_winkler_similarity({sorted_tokens}_l, {sorted_tokens}_r) >= 0.88",
                 "Jaro-Winkler >= 0.8 (or reordered >= 0.88)",
             ),
+            *([cll.CustomLevel(f"len(list_intersect({tokens}_l, {tokens}_r)) > 0", "a name token in common")]
+              if token_in_common else []),
             cll.ElseLevel(),
         ],
     )

@@ -38,16 +38,52 @@ class TrainingResult:
 def fit(con: duckdb.DuckDBPyConnection, settings: SettingsCreator | None = None, *, table: str = RECORDS,
         prior_rules: tuple[str, ...] = model_settings.PRIOR_RULES, prior_recall: float = model_settings.PRIOR_RECALL,
         em_rules: tuple = model_settings.EM_BLOCKING_RULES, u_max_pairs: float = model_settings.U_MAX_PAIRS,
-        seed: int = model_settings.TRAINING_SEED) -> Linker:
-    """A trained Linker over `table` in `con` (Splink's own in-memory connection)."""
-    db_api = DuckDBAPI(con)
-    linker = Linker(db_api.register(table), settings or model_settings.settings_creator(), log_level=logging.WARNING)
-    linker.training.estimate_probability_two_random_records_match(list(prior_rules), recall=prior_recall)
+        seed: int = model_settings.TRAINING_SEED, prior_fallback: float | None = None, prior_from_em: bool = False,
+        log_level: int = logging.WARNING) -> Linker:
+    """A trained Linker over `table` in `con` (Splink's own in-memory connection).
+
+    For inputs nobody has looked at (`sepakat link`), where no recall of the prior rules is known:
+    - `prior_fallback`: when the prior rules match nothing (a small or messy file) or more pairs than their
+      recall allows (a file full of duplicates), the prior falls back to this value instead of failing;
+    - `prior_from_em`: the prior the rules gave is only where expectation maximisation starts; each session's
+      estimate of the share of matches among its pairs, adjusted back for what the session blocked on, replaces
+      it. The province's training uses neither: its rules and their recall are measured against its ground truth.
+    """
+    records = DuckDBAPI(con).register(table)
+    linker = Linker(records, settings or model_settings.settings_creator(), log_level=log_level)
+    if prior_fallback is None:
+        linker.training.estimate_probability_two_random_records_match(list(prior_rules), recall=prior_recall)
+    else:
+        try:
+            linker.training.estimate_probability_two_random_records_match(list(prior_rules), recall=prior_recall)
+            estimated = _prior(linker) > 0
+        except ValueError:  # the rules matched more pairs than their recall allows
+            estimated = False
+        if not estimated:
+            linker = _with_prior(linker, records, prior_fallback, log_level)
     linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
-    for rule in em_rules:
+    start = _prior(linker) if prior_from_em else None
+    for i, rule in enumerate(em_rules, start=1):
         # Without term frequencies the sessions are much faster; the adjustments still apply when scoring.
-        linker.training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
+        # The prior from the sessions is the median over all of them, so it is taken once, after the last.
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True,
+            populate_probability_two_random_records_match_from_trained_values=prior_from_em and i == len(em_rules))
+    if prior_from_em and not 0 < _prior(linker) < 1:
+        # A session whose pairs were all matches cannot be adjusted back: the prior EM started from stays.
+        linker = _with_prior(linker, records, start, log_level)
     return linker
+
+
+def _prior(linker: Linker) -> float:
+    return linker.misc.save_model_to_json()["probability_two_random_records_match"]
+
+
+def _with_prior(linker: Linker, records: Any, prior: float, log_level: int) -> Linker:
+    """A Linker over `records` with `linker`'s model and another prior (Splink has no public setter)."""
+    model = linker.misc.save_model_to_json()
+    model["probability_two_random_records_match"] = prior
+    return Linker(records, model, log_level=log_level)
 
 
 def floor_m_probabilities(settings: dict[str, Any], floor: float = model_settings.M_FLOOR,

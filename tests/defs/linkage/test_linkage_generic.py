@@ -7,10 +7,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import splink.comparison_library as cl
+from splink import SettingsCreator
 
 from sepakat_dagster.cli import main
-from sepakat_dagster.defs.linkage.generic import normalise_name_sql
+from sepakat_dagster.defs.linkage import records, train
+from sepakat_dagster.defs.linkage.generic import RECORDS, normalise_name_sql, prepare_sql
 from sepakat_dagster.defs.linkage.mapping import MappingError, parse_mapping
+from sepakat_dagster.defs.linkage.settings import name_comparison
 from tests.defs.linkage.planted import MAPPING_YAML, write_planted_pair
 
 
@@ -103,13 +107,19 @@ def test_mapping_errors_name_the_key(raw, message):
         parse_mapping(raw)
 
 
-def test_a_mapping_naming_a_missing_column_fails_with_exit_code_2(planted, tmp_path, capsys):
+@pytest.mark.parametrize(("yaml_text", "message"), [
+    ("columns: {record_id: patient_id, full_name: name_that_is_not_there}\n", "name_that_is_not_there"),
+    ("columns: {record_id: patient_id, full_name: forename}\nlink: {match_threshold: high}\n",
+     "link.match_threshold: Input should be a valid number"),
+])
+def test_a_mapping_that_does_not_fit_fails_with_exit_code_2(planted, tmp_path, capsys, yaml_text, message):
+    """A column the file lacks, or a value of the wrong type: exit code 2 and a message naming it."""
     folder, _ = planted
     config = tmp_path / "mapping.yaml"
-    config.write_text("columns: {record_id: patient_id, full_name: name_that_is_not_there}\n")
+    config.write_text(yaml_text)
     code = main(["link", str(folder / "clinic.csv"), "--config", str(config), "--out", str(tmp_path / "out")])
     assert code == 2
-    assert "name_that_is_not_there" in capsys.readouterr().err
+    assert message in capsys.readouterr().err
 
 
 def test_the_documented_example_mapping_parses():
@@ -120,3 +130,77 @@ def test_the_documented_example_mapping_parses():
     example = text.split("```yaml\n", 1)[1].split("```", 1)[0]
     mapping = parse_mapping(yaml.safe_load(example))
     assert mapping.left.record_id and mapping.right.record_id
+
+
+NAMED = {"record_id": "id", "full_name": "n"}
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    # Types are checked, and the message names the key down to the offending entry.
+    ({"columns": NAMED, "link": {"seed": "forty-two"}}, r"^link\.seed: Input should be a valid integer"),
+    ({"columns": {**NAMED, "region_code": {"column": "r", "levels": [2, 0]}}},
+     r"^columns\.region_code\.levels\.1: Input should be greater than 0"),
+    ({"columns": {**NAMED, "address": ["street", 7]}}, r"^columns\.address\.1: Input should be a valid string"),
+    ({"columns": {**NAMED, "birth_date": {"column": "dob", "fmt": "%d/%m/%Y"}}},
+     r"^columns\.birth_date\.fmt: unknown key"),
+    # Extra keys are refused wherever they are, not silently ignored.
+    ({"columns": NAMED, "link": {"match_treshold": 0.9}}, r"^link\.match_treshold: unknown key"),
+    ({"columns": NAMED, "format": {"quote": "'"}}, r"^format\.quote: unknown key"),
+    ({"columns": NAMED, "right": {"columns": {"sex": {"column": "s", "values": {"X": "other"}}}}},
+     r"^right\.columns\.sex\.values\.X: expected male or female, got 'other'"),
+    ({"columns": NAMED, "right": {"colour": "blue"}}, r"^right\.colour: unknown key"),
+    ({"columns": NAMED, "version": 2}, r"^version: expected 1, got 2"),
+    ({"columns": {"record_id": "", "full_name": "n"}}, r"^columns\.record_id: String should have at least 1"),
+    ([1, 2], "must be a YAML mapping"),
+])
+def test_mapping_types_are_checked_and_errors_name_the_key(raw, message):
+    with pytest.raises(MappingError, match=message):
+        parse_mapping(raw)
+
+
+def test_every_error_of_a_mapping_is_reported_at_once():
+    with pytest.raises(MappingError) as raised:
+        parse_mapping({"columns": NAMED, "link": {"seed": "x", "store_threshold": "low"}})
+    assert "link.seed:" in str(raised.value) and "link.store_threshold:" in str(raised.value)
+
+
+def test_a_file_section_overrides_the_shared_roles_and_null_drops_one():
+    mapping = parse_mapping({
+        "columns": {**NAMED, "birth_date": "dob", "sex": "sex", "address": "street"},
+        "right": {"columns": {"record_id": "ref", "address": None, "sex": {"column": "g", "values": {"X": "male"}}},
+                  "format": {"delimiter": ";"}},
+    })
+    assert mapping.left.address == ("street",) and mapping.right.address == ()
+    assert mapping.right.record_id == "ref" and mapping.right.sex.values == {"x": "male"}
+    assert mapping.left.birth_date.format == "%Y-%m-%d" and mapping.right.format.delimiter == ";"
+    assert mapping.roles == {"record_id", "name", "birth_date", "sex"}  # address: only one file has it
+
+
+def test_generic_records_carry_the_keys_of_the_registries_records():
+    """The derived keys come from the same SQL as the province's records (records.DERIVED_KEYS)."""
+    with duckdb.connect() as con:
+        con.execute("create table standardised as select 'a' as unique_id, 'BUDI SANTOSO' as name_normalised, "
+                    "date '1980-11-03' as birth_date")
+        con.execute(prepare_sql("standardised"))
+        row = con.execute(f"select name_tokens, name_tokens_sorted, first_name, last_name, name_initial, "
+                          f"birth_year, birth_date_key from {RECORDS}").fetchall()[0]
+    assert row == (["BUDI", "SANTOSO"], "BUDI SANTOSO", "BUDI", "SANTOSO", "B", 1980, 19800311)
+    assert all(f"{sql} as {name}" in records.PREPARE_SQL for name, sql in records.DERIVED_KEYS.items())
+
+
+def test_a_shared_name_token_is_its_own_level_only_when_asked():
+    def labels(comparison) -> list[str]:
+        return [level.create_label_for_charts() for level in comparison.create_comparison_levels()]
+
+    assert "a name token in common" not in labels(name_comparison())  # the registries' model is unchanged
+    assert labels(name_comparison(token_in_common=True))[-2:] == ["a name token in common", "All other comparisons"]
+
+
+def test_training_falls_back_to_the_given_prior_when_the_rules_match_nothing():
+    with duckdb.connect() as con:
+        con.execute("create table people as select * from (values (1, 'ANNA'), (2, 'BUDI'), (3, 'CITRA')) "
+                    "as t(unique_id, name_normalised)")
+        settings = SettingsCreator(link_type="dedupe_only", comparisons=[cl.ExactMatch("name_normalised")])
+        linker = train.fit(con, settings, table="people", prior_rules=("l.name_normalised = r.name_normalised",),
+                           em_rules=(), u_max_pairs=3, prior_fallback=0.25)
+        assert linker.misc.save_model_to_json()["probability_two_random_records_match"] == 0.25
