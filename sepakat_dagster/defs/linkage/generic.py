@@ -33,7 +33,7 @@ from sepakat_dagster.defs.linkage.settings import (
 from sepakat_dagster.paths import DBT_PROJECT_DIR
 
 NAME_MACRO = DBT_PROJECT_DIR / "macros" / "normalise_name.sql"
-RECORDS = "generic_records"
+GENERIC_RECORDS = "generic_records"
 # The command prints its own summary; Splink's notes on levels it could not train are expected on small files.
 SPLINK_LOG_LEVEL = logging.ERROR
 
@@ -115,7 +115,7 @@ def prepare_sql(source: str) -> str:
     name_keys = ", ".join(f"{sql} as {name}" for name, sql in NAME_KEYS.items())
     derived = ", ".join(f"{sql} as {name}" for name, sql in DERIVED_KEYS.items())
     return f"""
-        create or replace table {RECORDS} as
+        create or replace table {GENERIC_RECORDS} as
         select *, {derived} from (select *, {name_keys} from {source})
         order by unique_id
     """
@@ -252,7 +252,7 @@ class LinkSummary:
 def _rules_with_pairs(con: duckdb.DuckDBPyConnection, rules: list, link_type: str) -> tuple:
     """The rules that give at least one pair: expectation maximisation cannot learn from a rule with none (a small
     file where no two records share a birth date, say)."""
-    records = DuckDBAPI(con).register(RECORDS)
+    records = DuckDBAPI(con).register(GENERIC_RECORDS)
     return tuple(rule for rule in rules if count_comparisons_from_blocking_rules(
         records, blocking_rules=rule, link_type=link_type, source_dataset_column_name="source_dataset",
         record_sample_proportion=1.0)[0]["cumulative_comparison_count"])
@@ -278,7 +278,7 @@ def trained_settings(con: duckdb.DuckDBPyConnection, mapping: Mapping, link_type
         sessions.append(block_on("national_id"))
     pairs = max(records * (records - 1) / 2, 1)
     linker = train.fit(
-        con, generic_settings(mapping, link_type), table=RECORDS, prior_rules=tuple(prior), prior_recall=0.8,
+        con, generic_settings(mapping, link_type), table=GENERIC_RECORDS, prior_rules=tuple(prior), prior_recall=0.8,
         em_rules=_rules_with_pairs(con, sessions, link_type),
         u_max_pairs=min(options.u_max_pairs, pairs), seed=options.seed, prior_fallback=1 / pairs, prior_from_em=True,
         log_level=SPLINK_LOG_LEVEL)
@@ -294,7 +294,7 @@ def _load(con: duckdb.DuckDBPyConnection, left: Path, right: Path | None, mappin
         parts.append(standardise_sql("raw_right", mapping.right, "right"))
     con.execute(f"create or replace table standardised as {' union all '.join(parts)}")
     con.execute(prepare_sql("standardised"))
-    duplicates = scalar(con, f"select count(*) - count(distinct unique_id) from {RECORDS}")
+    duplicates = scalar(con, f"select count(*) - count(distinct unique_id) from {GENERIC_RECORDS}")
     if duplicates:
         raise ValueError(f"{duplicates} record ids occur more than once in one file: record_id must be unique")
     return counts
@@ -317,8 +317,8 @@ def _score(con: duckdb.DuckDBPyConnection, linker: Linker, rules: list[tuple[str
             least(p.unique_id_l, p.unique_id_r) as person_record_key_l,
             greatest(p.unique_id_l, p.unique_id_r) as person_record_key_r
         from {predictions.physical_name} as p
-        join {RECORDS} as l on p.unique_id_l = l.unique_id
-        join {RECORDS} as r on p.unique_id_r = r.unique_id
+        join {GENERIC_RECORDS} as l on p.unique_id_l = l.unique_id
+        join {GENERIC_RECORDS} as r on p.unique_id_r = r.unique_id
         order by p.match_probability desc, person_record_key_l, person_record_key_r
     """)
     return comparisons
@@ -359,14 +359,14 @@ def link_files(left: Path, right: Path | None, mapping: Mapping, out_dir: Path,
         model_path = out_dir / "model.json"
         settings = str(model) if model is not None else trained_settings(con, mapping, link_type,
                                                                          sum(counts.values()))
-        linker = Linker(DuckDBAPI(con).register(RECORDS), settings, log_level=SPLINK_LOG_LEVEL)
+        linker = Linker(DuckDBAPI(con).register(GENERIC_RECORDS), settings, log_level=SPLINK_LOG_LEVEL)
         linker.misc.save_model_to_json(str(model_path), overwrite=True)
         comparisons = _score(con, linker, blocking_rules(mapping.roles), options.store_threshold)
         con.execute(f"""
             create or replace table nodes as
             select unique_id as person_record_key, source_dataset as registry, source_dataset as source_table,
                 record_id
-            from {RECORDS}
+            from {GENERIC_RECORDS}
         """)
         cluster.cluster(con, "nodes", "pairs", options.match_threshold)
         pairs_path, clusters_path = _write(con, out_dir, mapping.output_format)

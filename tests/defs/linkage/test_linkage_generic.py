@@ -12,7 +12,7 @@ from splink import SettingsCreator
 
 from sepakat_dagster.cli import main
 from sepakat_dagster.defs.linkage import records, train
-from sepakat_dagster.defs.linkage.generic import RECORDS, normalise_name_sql, prepare_sql
+from sepakat_dagster.defs.linkage.generic import GENERIC_RECORDS, normalise_name_sql, prepare_sql
 from sepakat_dagster.defs.linkage.mapping import MappingError, parse_mapping
 from sepakat_dagster.defs.linkage.settings import name_comparison
 from tests.defs.linkage.planted import MAPPING_YAML, write_planted_pair
@@ -183,7 +183,7 @@ def test_generic_records_carry_the_keys_of_the_registries_records():
                     "date '1980-11-03' as birth_date")
         con.execute(prepare_sql("standardised"))
         row = con.execute(f"select name_tokens, name_tokens_sorted, first_name, last_name, name_initial, "
-                          f"birth_year, birth_date_key from {RECORDS}").fetchall()[0]
+                          f"birth_year, birth_date_key from {GENERIC_RECORDS}").fetchall()[0]
     assert row == (["BUDI", "SANTOSO"], "BUDI SANTOSO", "BUDI", "SANTOSO", "B", 1980, 19800311)
     assert all(f"{sql} as {name}" in records.PREPARE_SQL for name, sql in records.DERIVED_KEYS.items())
 
