@@ -17,12 +17,17 @@ reference_ranking as (
 ),
 
 addresses as (
-    select 'regsosek_keluarga:' || household_id as household_record_key, address, rt, rw
-    from {{ ref('stg_regsosek__households') }}
+    {%- for source in registries() %}
+    select
+        {{ registry_record_key(source.household_table, 'households.' ~ source.household_id) }} as household_record_key,
+        households.address,
+        {{ registry_household_item(source, 'households', 'rt', 'varchar') }},
+        {{ registry_household_item(source, 'households', 'rw', 'varchar') }}
+    from {{ ref(source.households_model) }} as households
+    {%- if not loop.last %}
     union all
-    select 'dtks_ruta:' || household_id, address, null, null from {{ ref('stg_dtks__households') }}
-    union all
-    select 'p3ke_keluarga:' || family_id, address, null, null from {{ ref('stg_p3ke__families') }}
+    {%- endif %}
+    {%- endfor %}
 ),
 
 persons as (
@@ -43,11 +48,7 @@ family_records as (
         family_units.family_key,
         family_units.household_record_key,
         family_units.registry,
-        case
-            when family_units.registry = reference_ranking.ranking then 1
-            when family_units.registry = 'dtks' then 2
-            else 3
-        end as record_rank,
+        {{ registry_record_rank('family_units.registry') }} as record_rank,
         households.village_code_after_corrections as village_code,
         households.registry_decile,
         households.household_size,
@@ -68,15 +69,9 @@ family_records as (
 families as (
     select
         family_key,
-        bool_or(registry = 'regsosek') as in_regsosek,
-        bool_or(registry = 'dtks') as in_dtks,
-        bool_or(registry = 'p3ke') as in_p3ke,
-        cast(count(*) as integer) as household_records,
+        {{- registry_presence('household_records') }},
         arg_min(household_record_key, (record_rank, household_record_key)) as primary_record_key,
         arg_min(village_code, (record_rank, household_record_key)) as village_code,
-        min(registry_decile) filter (where registry = 'regsosek') as regsosek_decile,
-        min(registry_decile) filter (where registry = 'dtks') as dtks_decile,
-        min(registry_decile) filter (where registry = 'p3ke') as p3ke_decile,
         arg_min(is_rtlh, (record_rank, household_record_key)) as is_rtlh,
         arg_min(drinking_water_source, (record_rank, household_record_key))
             filter (where drinking_water_source <> 'unknown') as drinking_water_source,
