@@ -40,12 +40,7 @@ final as (
         families.receives_pkh,
         persons.pkh_component,
         families.receives_bpnt,
-        list_filter(
-            [case when persons.receives_pbi_jk then 'pbi_jk' end,
-             case when families.receives_pkh then 'pkh' end,
-             case when families.receives_bpnt then 'bpnt' end],
-            lambda program: program is not null
-        ) as programs_received,
+        {{ programs_received('persons', 'families') }} as programs_received,
         persons.sex,
         persons.age_years,
         persons.has_disability,

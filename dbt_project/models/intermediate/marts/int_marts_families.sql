@@ -55,8 +55,9 @@ family_records as (
         households.is_rtlh,
         households.drinking_water_source,
         households.sanitation_facility,
-        households.receives_pkh,
-        households.receives_bpnt,
+        {%- for column in family_receipt_columns() %}
+        households.{{ column }},
+        {%- endfor %}
         addresses.address,
         addresses.rt,
         addresses.rw
@@ -81,8 +82,7 @@ families as (
         arg_min(rt, (record_rank, household_record_key)) as rt,
         arg_min(rw, (record_rank, household_record_key)) as rw,
         -- Receipt of family programmes is what DTKS records (program_delivery).
-        coalesce(bool_or(receives_pkh) filter (where registry = 'dtks'), false) as receives_pkh,
-        coalesce(bool_or(receives_bpnt) filter (where registry = 'dtks'), false) as receives_bpnt
+        {{- family_programme_receipt() }}
     from family_records
     group by family_key
 ),
@@ -125,8 +125,9 @@ final as (
         families.is_rtlh,
         families.drinking_water_source,
         families.sanitation_facility,
-        families.receives_pkh,
-        families.receives_bpnt,
+        {%- for column in family_receipt_columns() %}
+        families.{{ column }},
+        {%- endfor %}
         coalesce(members.members_linked, 0) as members_linked,
         coalesce(members.members_living, 0) as members_living,
         coalesce(members.any_member_with_disability, false) as any_member_with_disability,

@@ -140,12 +140,7 @@ family_units as (
         families.head_person_id as person_id,
         families.family_key,
         families.members_living > 0 as qualifies,
-        case
-            when not rules.receipt_known then null
-            when rules.family_receipt_column = 'receives_bpnt' then families.receives_bpnt
-            when rules.family_receipt_column = 'receives_pkh' then families.receives_pkh
-            else false
-        end as receiving
+        {{ family_receipt('rules', 'families') }} as receiving
     from rules
     cross join families
     where rules.unit_kind = 'family'
@@ -173,12 +168,7 @@ programme_units as (
         families.head_person_id as person_id,
         families.family_key,
         coalesce(qualifying.members > 0, false) as qualifies,
-        case
-            when not member_programs.receipt_known then null
-            when member_programs.family_receipt_column = 'receives_pkh' then families.receives_pkh
-            when member_programs.family_receipt_column = 'receives_bpnt' then families.receives_bpnt
-            else false
-        end as receiving
+        {{ family_receipt('member_programs', 'families') }} as receiving
     from member_programs
     cross join families
     left join (
