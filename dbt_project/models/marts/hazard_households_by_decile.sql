@@ -29,11 +29,7 @@ exposed as (
         families.is_rtlh,
         hazards.hazard_type,
         hazards.hazard_class,
-        coalesce(cast(case reference_ranking.ranking
-            when 'regsosek' then families.regsosek_decile
-            when 'dtks' then families.dtks_decile
-            when 'p3ke' then families.p3ke_decile
-        end as varchar), 'unknown') as reference_decile
+        coalesce(cast({{ decile_under_ranking('reference_ranking.ranking', 'families') }} as varchar), 'unknown') as reference_decile
     from families
     inner join hazards on families.village_code = hazards.village_code
     cross join reference_ranking

@@ -223,11 +223,7 @@ assessed as (
         families.regency_code,
         families.province_code,
         program_rules.ranking as reference_ranking,
-        case program_rules.ranking
-            when 'regsosek' then families.regsosek_decile
-            when 'dtks' then families.dtks_decile
-            when 'p3ke' then families.p3ke_decile
-        end as reference_decile,
+        {{ decile_under_ranking('program_rules.ranking', 'families') }} as reference_decile,
         families.dtks_decile,
         families.p3ke_decile,
         program_rules.max_decile,
