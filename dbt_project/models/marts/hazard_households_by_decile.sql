@@ -37,9 +37,7 @@ exposed as (
 
 grouped as (
     select
-        province_code,
-        regency_code,
-        grouping(regency_code) as grouping_id,
+        {{- region_grouping() }},
         hazard_type,
         hazard_class,
         reference_decile,
@@ -54,18 +52,8 @@ grouped as (
 ),
 
 final as (
-    select
-        case grouping_id when 1 then 'province' else 'regency' end as region_level,
-        case grouping_id when 1 then province_code else regency_code end as region_code,
-        province_code,
-        regency_code,
-        hazard_type,
-        hazard_class,
-        reference_decile,
-        {%- for column in ['households', 'persons', 'households_rtlh'] %}
-        cast({{ suppress_small_count(column) }} as bigint) as {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
-    from grouped
+    {{ published_region_cells(['hazard_type', 'hazard_class', 'reference_decile'],
+                              ['households', 'persons', 'households_rtlh']) }}
 )
 
 select * from final
