@@ -108,3 +108,10 @@
     {%- endif %}
     {%- endfor %}
 {%- endmacro %}
+
+
+{#- Where a record came from (the delivered file and its line): every record model carries it, last. -#}
+{% macro record_lineage(relation) -%}
+    {{ relation }}.source_file,
+        {{ relation }}.source_line
+{%- endmacro %}

@@ -146,8 +146,7 @@ final as (
         coalesce(household_corrections.dtks_entry_proposed, false) as dtks_entry_proposed,
         coalesce(member_deaths.members_reported_deceased, 0) as members_reported_deceased,
         coalesce(household_corrections.corrections_matched, 0) as corrections_matched,
-        verdicts.source_file,
-        verdicts.source_line
+        {{ record_lineage('verdicts') }}
     from verdicts
     left join household_corrections on verdicts.household_record_key = household_corrections.household_record_key
     left join member_deaths on verdicts.household_record_key = member_deaths.household_record_key

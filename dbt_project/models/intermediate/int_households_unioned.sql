@@ -32,8 +32,7 @@ with
         {{ registry_household_item(source, 'households', column, type) }},
         {%- endfor %}
         {{ registry_record_date(source, 'households') }},
-        households.source_file,
-        households.source_line
+        {{ record_lineage('households') }}
     from {{ ref(source.households_model) }} as households
     left join {{ source.registry }}_members as members
         on households.{{ source.household_id }} = members.{{ source.household_id }}

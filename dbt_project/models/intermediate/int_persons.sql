@@ -165,8 +165,7 @@ final as (
         coalesce(person_corrections.data_review_requested, false) as data_review_requested,
         coalesce(person_corrections.corrections_matched, 0)
             + coalesce(household_corrections.corrections_matched, 0) as corrections_matched,
-        tokenised.source_file,
-        tokenised.source_line
+        {{ record_lineage('tokenised') }}
     from tokenised
     left join person_corrections on tokenised.person_record_key = person_corrections.person_record_key
     left join household_corrections on tokenised.household_record_key = household_corrections.household_record_key

@@ -23,8 +23,7 @@ with
         households.province_code,
         households.decile as registry_decile,
         {{ registry_record_date(source, 'households') }},
-        persons.source_file,
-        persons.source_line
+        {{ record_lineage('persons') }}
     from {{ ref(source.persons_model) }} as persons
     left join {{ ref(source.households_model) }} as households
         on persons.{{ source.household_id }} = households.{{ source.household_id }}

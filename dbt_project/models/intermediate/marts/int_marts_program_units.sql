@@ -16,15 +16,15 @@ rules as (
     select * from {{ ref('int_marts_program_rules') }}
 ),
 
-persons as (
-    select * from {{ ref('int_marts_persons') }}
-),
-
 families as (
     select
         family_key, head_person_id, members_living, regsosek_decile, dtks_decile, p3ke_decile, receives_pkh,
         receives_bpnt, village_code, district_code, regency_code, province_code
     from {{ ref('int_marts_families') }}
+),
+
+persons as (
+    select * from {{ ref('int_marts_persons') }}
 ),
 
 person_context as (
