@@ -90,8 +90,8 @@ verdicts as (
 ),
 
 household_corrections as (
-    {%- call corrections_per_record('household', 'household_record_key') %}
-        {{- reported_move() }}
+    {% call corrections_per_record('household', 'household_record_key') %}
+        {{ reported_move() }}
         -- An entry proposal for a household DTKS already lists is already_reflected: not a proposal to act on.
         coalesce(bool_or(correction_type = 'exit_better_off' and status = 'applied'), false) as dtks_exit_proposed,
         coalesce(bool_or(correction_type = 'entry_proposed' and status = 'applied'), false) as dtks_entry_proposed,

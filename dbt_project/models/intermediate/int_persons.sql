@@ -110,7 +110,7 @@ tokenised as (
 ),
 
 person_corrections as (
-    {%- call corrections_per_record('person', 'person_record_key') %}
+    {% call corrections_per_record('person', 'person_record_key') %}
         bool_or(correction_type = 'deceased') as reported_deceased,
         min(effective_on) filter (where correction_type = 'deceased') as reported_deceased_on,
         bool_or(correction_type = 'data_correction') as data_review_requested,
@@ -118,8 +118,8 @@ person_corrections as (
 ),
 
 household_corrections as (
-    {%- call corrections_per_record('household', 'household_record_key') %}
-        {{- reported_move() }}
+    {% call corrections_per_record('household', 'household_record_key') %}
+        {{ reported_move() }}
     {%- endcall %}
 ),
 
