@@ -37,8 +37,7 @@ assessed_components as (
 ),
 
 corrections as (
-    select * from {{ ref('int_registry_corrections') }}
-    where status in ('applied', 'already_reflected')
+    {{ corrections_in_force() }}
 ),
 
 sized as (
@@ -60,70 +59,43 @@ assessed as (
         rule_set.rule_set as rtlh_rule_set,
         rule_set.min_failed_criteria,
         sized.floor_area_per_person_m2 < rule_set.min_floor_area_per_person_m2 as floor_area_fails,
-        roof_rule.counts_as_unfit as roof_fails,
-        wall_rule.counts_as_unfit as wall_fails,
-        floor_rule.counts_as_unfit as floor_fails,
-        sanitation_rule.counts_as_unfit as sanitation_fails,
-        lighting_rule.counts_as_unfit as lighting_fails,
-        water_rule.counts_as_unfit as water_fails,
-        {%- for component in ['roof', 'wall', 'floor', 'sanitation', 'lighting', 'water'] %}
-        '{{ component }}' in (select component from assessed_components) as assesses_{{ component }}
+        {%- for rule in rtlh_components() %}
+        {{ rule.component }}_rule.counts_as_unfit as {{ rule.component }}_fails,
+        {%- endfor %}
+        {%- for rule in rtlh_components() %}
+        '{{ rule.component }}' in (select component from assessed_components) as assesses_{{ rule.component }}
         {{- "," if not loop.last }}
         {%- endfor %}
     from sized
     cross join rule_set
-    left join materials as roof_rule
-        on roof_rule.component = 'roof' and sized.roof_material = roof_rule.category
-    left join materials as wall_rule
-        on wall_rule.component = 'wall' and sized.wall_material = wall_rule.category
-    left join materials as floor_rule
-        on floor_rule.component = 'floor' and sized.floor_material = floor_rule.category
-    left join materials as sanitation_rule
-        on sanitation_rule.component = 'sanitation' and sized.sanitation_facility = sanitation_rule.category
-    left join materials as lighting_rule
-        on lighting_rule.component = 'lighting' and sized.lighting_source = lighting_rule.category
-    left join materials as water_rule
-        on water_rule.component = 'water' and sized.drinking_water_source = water_rule.category
+    {%- for rule in rtlh_components() %}
+    left join materials as {{ rule.component }}_rule
+        on {{ rule.component }}_rule.component = '{{ rule.component }}'
+        and sized.{{ rule.column }} = {{ rule.component }}_rule.category
+    {%- endfor %}
 ),
 
 verdicts as (
     select
         assessed.*,
         -- Failed criteria in a fixed order; concat_ws skips the NULLs of criteria that pass.
-        nullif(concat_ws(
-            ',',
-            case when floor_area_fails then 'floor_area' end,
-            {%- for component in ['roof', 'wall', 'floor', 'sanitation', 'lighting', 'water'] %}
-            case when {{ component }}_fails then '{{ component }}' end{{ "," if not loop.last }}
-            {%- endfor %}
-        ), '') as rtlh_reasons,
-        nullif(concat_ws(
-            ',',
-            case when floor_area_fails is null then 'floor_area' end,
-            {%- for component in ['roof', 'wall', 'floor', 'sanitation', 'lighting', 'water'] %}
-            case when assesses_{{ component }} and {{ component }}_fails is null then '{{ component }}' end
-            {{- "," if not loop.last }}
-            {%- endfor %}
-        ), '') as rtlh_unassessed_criteria,
+        {{ rtlh_criteria_where('floor_area_fails', '{component}_fails') }} as rtlh_reasons,
+        {{ rtlh_criteria_where('floor_area_fails is null', 'assesses_{component} and {component}_fails is null') }}
+            as rtlh_unassessed_criteria,
         cast(coalesce(floor_area_fails, false) as integer)
-        {%- for component in ['roof', 'wall', 'floor', 'sanitation', 'lighting', 'water'] %}
-            + cast(coalesce({{ component }}_fails, false) as integer)
+        {%- for rule in rtlh_components() %}
+            + cast(coalesce({{ rule.component }}_fails, false) as integer)
         {%- endfor %} as rtlh_failed_criteria_count
     from assessed
 ),
 
 household_corrections as (
-    select
-        target_record_key as household_record_key,
-        arg_max(value_after, effective_on) filter (where correction_type = 'moved') as reported_moved_to_village_code,
-        max(effective_on) filter (where correction_type = 'moved') as reported_moved_on,
+    {% call corrections_per_record('household', 'household_record_key') %}
+        {{ reported_move() }}
         -- An entry proposal for a household DTKS already lists is already_reflected: not a proposal to act on.
         coalesce(bool_or(correction_type = 'exit_better_off' and status = 'applied'), false) as dtks_exit_proposed,
         coalesce(bool_or(correction_type = 'entry_proposed' and status = 'applied'), false) as dtks_entry_proposed,
-        cast(count(*) as integer) as corrections_matched
-    from corrections
-    where applies_to = 'household'
-    group by target_record_key
+    {%- endcall %}
 ),
 
 member_deaths as (
@@ -174,8 +146,7 @@ final as (
         coalesce(household_corrections.dtks_entry_proposed, false) as dtks_entry_proposed,
         coalesce(member_deaths.members_reported_deceased, 0) as members_reported_deceased,
         coalesce(household_corrections.corrections_matched, 0) as corrections_matched,
-        verdicts.source_file,
-        verdicts.source_line
+        {{ record_lineage('verdicts') }}
     from verdicts
     left join household_corrections on verdicts.household_record_key = household_corrections.household_record_key
     left join member_deaths on verdicts.household_record_key = member_deaths.household_record_key

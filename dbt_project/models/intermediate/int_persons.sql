@@ -9,8 +9,7 @@ person_records as (
 ),
 
 corrections as (
-    select * from {{ ref('int_registry_corrections') }}
-    where status in ('applied', 'already_reflected')
+    {{ corrections_in_force() }}
 ),
 
 known_regencies as (
@@ -111,26 +110,17 @@ tokenised as (
 ),
 
 person_corrections as (
-    select
-        target_record_key as person_record_key,
+    {% call corrections_per_record('person', 'person_record_key') %}
         bool_or(correction_type = 'deceased') as reported_deceased,
         min(effective_on) filter (where correction_type = 'deceased') as reported_deceased_on,
         bool_or(correction_type = 'data_correction') as data_review_requested,
-        cast(count(*) as integer) as corrections_matched
-    from corrections
-    where applies_to = 'person'
-    group by target_record_key
+    {%- endcall %}
 ),
 
 household_corrections as (
-    select
-        target_record_key as household_record_key,
-        arg_max(value_after, effective_on) filter (where correction_type = 'moved') as reported_moved_to_village_code,
-        max(effective_on) filter (where correction_type = 'moved') as reported_moved_on,
-        cast(count(*) as integer) as corrections_matched
-    from corrections
-    where applies_to = 'household'
-    group by target_record_key
+    {% call corrections_per_record('household', 'household_record_key') %}
+        {{ reported_move() }}
+    {%- endcall %}
 ),
 
 final as (
@@ -175,8 +165,7 @@ final as (
         coalesce(person_corrections.data_review_requested, false) as data_review_requested,
         coalesce(person_corrections.corrections_matched, 0)
             + coalesce(household_corrections.corrections_matched, 0) as corrections_matched,
-        tokenised.source_file,
-        tokenised.source_line
+        {{ record_lineage('tokenised') }}
     from tokenised
     left join person_corrections on tokenised.person_record_key = person_corrections.person_record_key
     left join household_corrections on tokenised.household_record_key = household_corrections.household_record_key

@@ -39,8 +39,7 @@ matched as (
         person_records.person_record_key,
         person_records.household_record_key,
         person_records.village_code as registry_village_code,
-        proposals.source_file,
-        proposals.source_line
+        {{ record_lineage('proposals') }}
     from proposals
     left join correction_types on proposals.correction_type = correction_types.correction_type
     left join person_records on proposals.nik = person_records.nik

@@ -55,11 +55,7 @@ with_reference as (
     select
         side_by_side.*,
         reference_ranking.ranking as reference_ranking,
-        case reference_ranking.ranking
-            when 'regsosek' then side_by_side.regsosek_decile
-            when 'dtks' then side_by_side.dtks_decile
-            when 'p3ke' then side_by_side.p3ke_decile
-        end as reference_decile
+        {{ decile_under_ranking('reference_ranking.ranking', 'side_by_side') }} as reference_decile
     from side_by_side
     cross join reference_ranking
 ),

@@ -62,9 +62,7 @@ sipd as (
 costed as (
     select
         program,
-        province_code,
-        regency_code,
-        grouping(regency_code) as grouping_id,
+        {{- region_grouping() }},
         count(*) filter (where eligible) as eligible_units,
         count(*) filter (where receiving) as recipient_units,
         count(*) filter (where classification = 'exclusion_error') as exclusion_error_units,
@@ -87,16 +85,15 @@ amounts as (
         costed.regency_code,
         costed.grouping_id,
         rules.receipt_known,
-        cast(costed.eligible_units as bigint) as eligible_units,
-        cast(case when rules.receipt_known then costed.recipient_units end as bigint) as recipient_units,
-        cast(case when rules.receipt_known then costed.exclusion_error_units end as bigint) as exclusion_error_units,
-        cast(case when rules.receipt_known then costed.inclusion_error_units end as bigint) as inclusion_error_units,
-        cast(case when rules.receipt_known then costed.current_cost_idr end as bigint) as current_cost_idr,
-        cast(costed.target_cost_idr as bigint) as target_cost_idr,
-        cast(case when rules.receipt_known then costed.cost_of_exclusion_errors_idr end as bigint)
-            as cost_of_exclusion_errors_idr,
-        cast(case when rules.receipt_known then costed.savings_from_inclusion_errors_idr end as bigint)
-            as savings_from_inclusion_errors_idr,
+        -- What rests on receipt is NULL for a programme without a recipient list (PIP).
+        {%- for measure, receipt_based in [
+            ('eligible_units', false), ('recipient_units', true), ('exclusion_error_units', true),
+            ('inclusion_error_units', true), ('current_cost_idr', true), ('target_cost_idr', false),
+            ('cost_of_exclusion_errors_idr', true), ('savings_from_inclusion_errors_idr', true)] %}
+        {%- set value = 'costed.' ~ measure %}
+        cast({{ "case when rules.receipt_known then " ~ value ~ " end" if receipt_based else value }} as bigint)
+            as {{ measure }},
+        {%- endfor %}
         coalesce(shares.central_share, 0) as central_share,
         coalesce(shares.province_share, 0) as province_share,
         coalesce(shares.regency_share, 0) as regency_share
@@ -109,8 +106,8 @@ final as (
     select
         amounts.program,
         amounts.program_label,
-        case amounts.grouping_id when 1 then 'province' else 'regency' end as region_level,
-        case amounts.grouping_id when 1 then amounts.province_code else amounts.regency_code end as region_code,
+        {{ region_level('amounts.grouping_id') }} as region_level,
+        {{ region_code('amounts.grouping_id', relation='amounts') }} as region_code,
         regions.name as region_name,
         amounts.province_code,
         amounts.regency_code,
@@ -142,9 +139,9 @@ final as (
     from amounts
     left join sipd
         on amounts.program = sipd.program
-        and sipd.government_code = case amounts.grouping_id when 1 then amounts.province_code else amounts.regency_code end
+        and sipd.government_code = {{ region_code('amounts.grouping_id', relation='amounts') }}
     left join {{ ref('ref_regions') }} as regions
-        on regions.region_code = case amounts.grouping_id when 1 then amounts.province_code else amounts.regency_code end
+        on regions.region_code = {{ region_code('amounts.grouping_id', relation='amounts') }}
 )
 
 select * from final

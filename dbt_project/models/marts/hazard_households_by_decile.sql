@@ -29,11 +29,7 @@ exposed as (
         families.is_rtlh,
         hazards.hazard_type,
         hazards.hazard_class,
-        coalesce(cast(case reference_ranking.ranking
-            when 'regsosek' then families.regsosek_decile
-            when 'dtks' then families.dtks_decile
-            when 'p3ke' then families.p3ke_decile
-        end as varchar), 'unknown') as reference_decile
+        coalesce(cast({{ decile_under_ranking('reference_ranking.ranking', 'families') }} as varchar), 'unknown') as reference_decile
     from families
     inner join hazards on families.village_code = hazards.village_code
     cross join reference_ranking
@@ -41,9 +37,7 @@ exposed as (
 
 grouped as (
     select
-        province_code,
-        regency_code,
-        grouping(regency_code) as grouping_id,
+        {{- region_grouping() }},
         hazard_type,
         hazard_class,
         reference_decile,
@@ -58,18 +52,8 @@ grouped as (
 ),
 
 final as (
-    select
-        case grouping_id when 1 then 'province' else 'regency' end as region_level,
-        case grouping_id when 1 then province_code else regency_code end as region_code,
-        province_code,
-        regency_code,
-        hazard_type,
-        hazard_class,
-        reference_decile,
-        {%- for column in ['households', 'persons', 'households_rtlh'] %}
-        cast({{ suppress_small_count(column) }} as bigint) as {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
-    from grouped
+    {{ published_region_cells(['hazard_type', 'hazard_class', 'reference_decile'],
+                              ['households', 'persons', 'households_rtlh']) }}
 )
 
 select * from final

@@ -31,21 +31,12 @@ final as (
         persons.dtks_decile,
         persons.p3ke_decile,
         reference_ranking.ranking as reference_ranking,
-        case reference_ranking.ranking
-            when 'regsosek' then families.regsosek_decile
-            when 'dtks' then families.dtks_decile
-            when 'p3ke' then families.p3ke_decile
-        end as reference_decile,
+        {{ decile_under_ranking('reference_ranking.ranking', 'families') }} as reference_decile,
         persons.receives_pbi_jk,
         families.receives_pkh,
         persons.pkh_component,
         families.receives_bpnt,
-        list_filter(
-            [case when persons.receives_pbi_jk then 'pbi_jk' end,
-             case when families.receives_pkh then 'pkh' end,
-             case when families.receives_bpnt then 'bpnt' end],
-            lambda program: program is not null
-        ) as programs_received,
+        {{ programs_received('persons', 'families') }} as programs_received,
         persons.sex,
         persons.age_years,
         persons.has_disability,

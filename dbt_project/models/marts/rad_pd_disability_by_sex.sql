@@ -22,9 +22,7 @@ age_groups as (
 
 grouped as (
     select
-        persons.province_code,
-        persons.regency_code,
-        grouping(persons.regency_code) as grouping_id,
+        {{- region_grouping(relation='persons') }},
         persons.sex,
         case when persons.has_disability then 'with_disability' else 'without_disability' end as disability,
         persons.has_severe_disability,
@@ -47,19 +45,8 @@ grouped as (
 ),
 
 final as (
-    select
-        case grouping_id when 1 then 'province' else 'regency' end as region_level,
-        case grouping_id when 1 then province_code else regency_code end as region_code,
-        province_code,
-        regency_code,
-        sex,
-        disability,
-        has_severe_disability,
-        age_group,
-        {%- for column in ['persons', 'eligible_pbi_jk', 'receiving_pbi_jk', 'in_pkh_family', 'enrolled_in_school'] %}
-        cast({{ suppress_small_count(column) }} as bigint) as {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
-    from grouped
+    {{ published_region_cells(['sex', 'disability', 'has_severe_disability', 'age_group'],
+                              ['persons', 'eligible_pbi_jk', 'receiving_pbi_jk', 'in_pkh_family', 'enrolled_in_school']) }}
 )
 
 select * from final

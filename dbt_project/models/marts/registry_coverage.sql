@@ -57,9 +57,7 @@ unregistered_names as (
 named_in_registry as (
     select distinct unregistered_names.nik
     from unregistered_names
-    inner join {{ ref('int_persons') }} as registry_persons
-        on unregistered_names.name_normalised = registry_persons.name_normalised
-        and unregistered_names.birth_date = registry_persons.birth_date
+    inner join {{ ref('int_persons') }} as registry_persons using (name_normalised, birth_date)
 ),
 
 sector_people as (
@@ -76,9 +74,7 @@ sector_people as (
 
 sector_counts as (
     select
-        sector_people.province_code,
-        sector_people.regency_code,
-        grouping(sector_people.regency_code) as grouping_id,
+        {{- region_grouping(relation='sector_people') }},
         count(*) as sector_people_checked,
         count(*) filter (where not sector_people.nik_registered and not sector_people.name_and_birth_date_registered)
             as persons_in_none_estimated
@@ -88,9 +84,7 @@ sector_counts as (
 
 sector_without_nik as (
     select
-        province_code,
-        regency_code,
-        grouping(regency_code) as grouping_id,
+        {{- region_grouping() }},
         count(*) as sector_records_without_nik
     from sector_records
     where nik is null or not regexp_full_match(nik, '[0-9]{16}')
@@ -99,9 +93,7 @@ sector_without_nik as (
 
 person_counts as (
     select
-        province_code,
-        regency_code,
-        grouping(regency_code) as grouping_id,
+        {{- region_grouping() }},
         count(*) as persons_linked,
         count(*) filter (where registries_listing = 3) as persons_in_three,
         count(*) filter (where registries_listing = 2) as persons_in_two,
@@ -129,9 +121,8 @@ region_keys as (
 
 final as (
     select
-        case region_keys.grouping_id when 1 then 'province' else 'regency' end as region_level,
-        case region_keys.grouping_id when 1 then region_keys.province_code else region_keys.regency_code end
-            as region_code,
+        {{ region_level('region_keys.grouping_id') }} as region_level,
+        {{ region_code('region_keys.grouping_id', relation='region_keys') }} as region_code,
         regions.name as region_name,
         region_keys.province_code,
         region_keys.regency_code,
@@ -162,8 +153,7 @@ final as (
         and region_keys.province_code is not distinct from sector_without_nik.province_code
         and region_keys.regency_code is not distinct from sector_without_nik.regency_code
     left join {{ ref('ref_regions') }} as regions
-        on regions.region_code = case region_keys.grouping_id
-            when 1 then region_keys.province_code else region_keys.regency_code end
+        on regions.region_code = {{ region_code('region_keys.grouping_id', relation='region_keys') }}
 )
 
 select * from final

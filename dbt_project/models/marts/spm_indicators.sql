@@ -60,10 +60,7 @@ counted as (
         indicator_code,
         cell.disaggregation as disaggregation,
         cell.disaggregation_value as disaggregation_value,
-        province_code,
-        regency_code,
-        district_code,
-        grouping(regency_code, district_code) as grouping_id,
+        {{- region_grouping(3) }},
         count(*) filter (where in_numerator) as numerator,
         count(*) as denominator
     from cells
@@ -77,12 +74,8 @@ counted as (
 measured as (
     select
         counted.*,
-        case counted.grouping_id when 3 then 'province' when 1 then 'regency' else 'district' end as region_level,
-        case counted.grouping_id
-            when 3 then counted.province_code
-            when 1 then counted.regency_code
-            else counted.district_code
-        end as region_code,
+        {{ region_level('counted.grouping_id', 3) }} as region_level,
+        {{ region_code('counted.grouping_id', 3, 'counted') }} as region_code,
         floor(10000.0 * counted.numerator / nullif(counted.denominator, 0)) / 100 as achievement_pct
     from counted
 ),

@@ -36,10 +36,7 @@ counted as (
         component,
         any_value(unit_kind) as unit_kind,
         any_value(reference_ranking) as reference_ranking,
-        province_code,
-        regency_code,
-        district_code,
-        grouping(regency_code, district_code) as grouping_id,
+        {{- region_grouping(3) }},
         bool_and(receipt_known) as receipt_known,
         {%- for suffix, prefix, flag in [('', '', 'eligible'), ('_dtks', 'dtks_ranking_', 'eligible_under_dtks'),
                                          ('_p3ke', 'p3ke_ranking_', 'eligible_under_p3ke')] %}
@@ -67,12 +64,8 @@ final as (
         counted.program_label,
         counted.component,
         counted.unit_kind,
-        case counted.grouping_id when 3 then 'province' when 1 then 'regency' else 'district' end as region_level,
-        case counted.grouping_id
-            when 3 then counted.province_code
-            when 1 then counted.regency_code
-            else counted.district_code
-        end as region_code,
+        {{ region_level('counted.grouping_id', 3) }} as region_level,
+        {{ region_code('counted.grouping_id', 3, 'counted') }} as region_code,
         regions.name as region_name,
         counted.province_code,
         counted.regency_code,
@@ -99,11 +92,7 @@ final as (
         {%- endfor %}
     from counted
     left join regions
-        on regions.region_code = case counted.grouping_id
-            when 3 then counted.province_code
-            when 1 then counted.regency_code
-            else counted.district_code
-        end
+        on regions.region_code = {{ region_code('counted.grouping_id', 3, 'counted') }}
 )
 
 select * from final

@@ -17,12 +17,17 @@ reference_ranking as (
 ),
 
 addresses as (
-    select 'regsosek_keluarga:' || household_id as household_record_key, address, rt, rw
-    from {{ ref('stg_regsosek__households') }}
+    {%- for source in registries() %}
+    select
+        {{ registry_record_key(source.household_table, 'households.' ~ source.household_id) }} as household_record_key,
+        households.address,
+        {{ registry_household_item(source, 'households', 'rt', 'varchar') }},
+        {{ registry_household_item(source, 'households', 'rw', 'varchar') }}
+    from {{ ref(source.households_model) }} as households
+    {%- if not loop.last %}
     union all
-    select 'dtks_ruta:' || household_id, address, null, null from {{ ref('stg_dtks__households') }}
-    union all
-    select 'p3ke_keluarga:' || family_id, address, null, null from {{ ref('stg_p3ke__families') }}
+    {%- endif %}
+    {%- endfor %}
 ),
 
 persons as (
@@ -43,19 +48,16 @@ family_records as (
         family_units.family_key,
         family_units.household_record_key,
         family_units.registry,
-        case
-            when family_units.registry = reference_ranking.ranking then 1
-            when family_units.registry = 'dtks' then 2
-            else 3
-        end as record_rank,
+        {{ registry_record_rank('family_units.registry') }} as record_rank,
         households.village_code_after_corrections as village_code,
         households.registry_decile,
         households.household_size,
         households.is_rtlh,
         households.drinking_water_source,
         households.sanitation_facility,
-        households.receives_pkh,
-        households.receives_bpnt,
+        {%- for column in family_receipt_columns() %}
+        households.{{ column }},
+        {%- endfor %}
         addresses.address,
         addresses.rt,
         addresses.rw
@@ -68,15 +70,9 @@ family_records as (
 families as (
     select
         family_key,
-        bool_or(registry = 'regsosek') as in_regsosek,
-        bool_or(registry = 'dtks') as in_dtks,
-        bool_or(registry = 'p3ke') as in_p3ke,
-        cast(count(*) as integer) as household_records,
+        {{- registry_presence('household_records') }},
         arg_min(household_record_key, (record_rank, household_record_key)) as primary_record_key,
         arg_min(village_code, (record_rank, household_record_key)) as village_code,
-        min(registry_decile) filter (where registry = 'regsosek') as regsosek_decile,
-        min(registry_decile) filter (where registry = 'dtks') as dtks_decile,
-        min(registry_decile) filter (where registry = 'p3ke') as p3ke_decile,
         arg_min(is_rtlh, (record_rank, household_record_key)) as is_rtlh,
         arg_min(drinking_water_source, (record_rank, household_record_key))
             filter (where drinking_water_source <> 'unknown') as drinking_water_source,
@@ -86,8 +82,7 @@ families as (
         arg_min(rt, (record_rank, household_record_key)) as rt,
         arg_min(rw, (record_rank, household_record_key)) as rw,
         -- Receipt of family programmes is what DTKS records (program_delivery).
-        coalesce(bool_or(receives_pkh) filter (where registry = 'dtks'), false) as receives_pkh,
-        coalesce(bool_or(receives_bpnt) filter (where registry = 'dtks'), false) as receives_bpnt
+        {{- family_programme_receipt() }}
     from family_records
     group by family_key
 ),
@@ -115,9 +110,7 @@ final as (
         families.in_p3ke,
         families.household_records,
         families.village_code,
-        left(families.village_code, 6) as district_code,
-        left(families.village_code, 4) as regency_code,
-        left(families.village_code, 2) as province_code,
+        {{ region_codes_from_village('families.village_code') }},
         village.name as village_name,
         district.name as district_name,
         regency.name as regency_name,
@@ -130,8 +123,9 @@ final as (
         families.is_rtlh,
         families.drinking_water_source,
         families.sanitation_facility,
-        families.receives_pkh,
-        families.receives_bpnt,
+        {%- for column in family_receipt_columns() %}
+        families.{{ column }},
+        {%- endfor %}
         coalesce(members.members_linked, 0) as members_linked,
         coalesce(members.members_living, 0) as members_living,
         coalesce(members.any_member_with_disability, false) as any_member_with_disability,

@@ -64,11 +64,7 @@ described as (
         person_records.registry_decile,
         person_records.record_date,
         person_records.reported_deceased,
-        case
-            when person_records.registry = reference_ranking.ranking then 1
-            when person_records.registry = 'dtks' then 2
-            else 3
-        end as record_rank,
+        {{ registry_record_rank('person_records.registry') }} as record_rank,
         coalesce(
             list_has_any(regsosek_persons.difficulties, evidence.disability_levels)
             or list_contains(evidence.disability_types, coalesce(dtks_persons.disability_type, p3ke_persons.disability_type)),

@@ -81,13 +81,7 @@ described_persons as (
 counted_persons as (
     select
         person_id,
-        bool_or(registry = 'regsosek') as in_regsosek,
-        bool_or(registry = 'dtks') as in_dtks,
-        bool_or(registry = 'p3ke') as in_p3ke,
-        cast(count(*) as integer) as records_linked,
-        min(registry_decile) filter (where registry = 'regsosek') as regsosek_decile,
-        min(registry_decile) filter (where registry = 'dtks') as dtks_decile,
-        min(registry_decile) filter (where registry = 'p3ke') as p3ke_decile,
+        {{- registry_presence('records_linked') }},
         bool_or(reported_deceased) as reported_deceased,
         bool_or(has_disability) as registry_disability,
         bool_or(has_severe_disability) as has_severe_disability,

@@ -16,15 +16,15 @@ rules as (
     select * from {{ ref('int_marts_program_rules') }}
 ),
 
-persons as (
-    select * from {{ ref('int_marts_persons') }}
-),
-
 families as (
     select
         family_key, head_person_id, members_living, regsosek_decile, dtks_decile, p3ke_decile, receives_pkh,
         receives_bpnt, village_code, district_code, regency_code, province_code
     from {{ ref('int_marts_families') }}
+),
+
+persons as (
+    select * from {{ ref('int_marts_persons') }}
 ),
 
 person_context as (
@@ -140,12 +140,7 @@ family_units as (
         families.head_person_id as person_id,
         families.family_key,
         families.members_living > 0 as qualifies,
-        case
-            when not rules.receipt_known then null
-            when rules.family_receipt_column = 'receives_bpnt' then families.receives_bpnt
-            when rules.family_receipt_column = 'receives_pkh' then families.receives_pkh
-            else false
-        end as receiving
+        {{ family_receipt('rules', 'families') }} as receiving
     from rules
     cross join families
     where rules.unit_kind = 'family'
@@ -173,12 +168,7 @@ programme_units as (
         families.head_person_id as person_id,
         families.family_key,
         coalesce(qualifying.members > 0, false) as qualifies,
-        case
-            when not member_programs.receipt_known then null
-            when member_programs.family_receipt_column = 'receives_pkh' then families.receives_pkh
-            when member_programs.family_receipt_column = 'receives_bpnt' then families.receives_bpnt
-            else false
-        end as receiving
+        {{ family_receipt('member_programs', 'families') }} as receiving
     from member_programs
     cross join families
     left join (
@@ -233,11 +223,7 @@ assessed as (
         families.regency_code,
         families.province_code,
         program_rules.ranking as reference_ranking,
-        case program_rules.ranking
-            when 'regsosek' then families.regsosek_decile
-            when 'dtks' then families.dtks_decile
-            when 'p3ke' then families.p3ke_decile
-        end as reference_decile,
+        {{ decile_under_ranking('program_rules.ranking', 'families') }} as reference_decile,
         families.dtks_decile,
         families.p3ke_decile,
         program_rules.max_decile,

@@ -27,11 +27,7 @@ reference_ranking as (
 families as (
     select
         families.*,
-        case reference_ranking.ranking
-            when 'regsosek' then families.regsosek_decile
-            when 'dtks' then families.dtks_decile
-            when 'p3ke' then families.p3ke_decile
-        end as reference_decile
+        {{ decile_under_ranking('reference_ranking.ranking', 'families') }} as reference_decile
     from {{ ref('int_marts_families') }} as families
     cross join reference_ranking
 ),
@@ -75,20 +71,14 @@ program_units as (
 
 education as (
     select
-        methods.indicator_code,
-        persons.person_id as member_key,
-        persons.village_code, persons.district_code, persons.regency_code, persons.province_code,
-        persons.sex, persons.has_disability, persons.reference_decile,
+        {{- spm_population_member('person_id', 'persons') }}
         coalesce(list_contains(string_split(methods.numerator_values, '|'), persons.education_stage), false)
             as in_numerator
     from methods
-    inner join persons
-        on (methods.min_age_months is null or persons.age_months >= methods.min_age_months)
-        and (methods.max_age_months is null or persons.age_months <= methods.max_age_months)
+    inner join persons on {{ spm_in_age_band('persons') }}
     where methods.method = 'education'
         and (
-            methods.population_condition = 'none'
-            or (methods.population_condition = 'disability' and persons.has_disability)
+            {{ spm_population_condition('persons') }}
             -- Outside formal school: no Dapodik enrolment, or only at a stage the numerator counts (equivalency).
             or (methods.population_condition = 'out_of_formal_school'
                 and (persons.education_stage is null
@@ -98,30 +88,18 @@ education as (
 
 health_population as (
     select
-        methods.indicator_code,
-        persons.person_id as member_key,
-        persons.village_code, persons.district_code, persons.regency_code, persons.province_code,
-        persons.sex, persons.has_disability, persons.reference_decile,
+        {{- spm_population_member('person_id', 'persons') }}
         coalesce(served_persons.served_to_standard, false) as in_numerator
     from methods
-    inner join persons
-        on (methods.min_age_months is null or persons.age_months >= methods.min_age_months)
-        and (methods.max_age_months is null or persons.age_months <= methods.max_age_months)
+    inner join persons on {{ spm_in_age_band('persons') }}
     left join served_persons
         on persons.person_id = served_persons.person_id and served_persons.spm_code = methods.numerator_values
-    where methods.method = 'health_population'
-        and (methods.population_condition = 'none'
-            or (methods.population_condition = 'disability' and persons.has_disability))
+    where methods.method = 'health_population' and {{ spm_population_condition('persons') }}
 ),
 
 health_records as (
     select
-        methods.indicator_code,
-        patients.patient_key as member_key,
-        patients.village_code, patients.district_code, patients.regency_code, patients.province_code,
-        patients.sex,
-        persons.has_disability,
-        persons.reference_decile,
+        {{- spm_population_member('patient_key', 'patients', 'persons') }}
         patients.served_to_standard as in_numerator
     from methods
     inner join patients on patients.spm_code = methods.numerator_values
@@ -146,10 +124,7 @@ households as (
 
 household_criterion as (
     select
-        methods.indicator_code,
-        households.family_key as member_key,
-        households.village_code, households.district_code, households.regency_code, households.province_code,
-        households.sex, households.has_disability, households.reference_decile,
+        {{- spm_population_member('family_key', 'households') }}
         criteria.counts_as_served as in_numerator
     from methods
     cross join households
@@ -165,10 +140,7 @@ household_criterion as (
 
 household_liveable as (
     select
-        methods.indicator_code,
-        households.family_key as member_key,
-        households.village_code, households.district_code, households.regency_code, households.province_code,
-        households.sex, households.has_disability, households.reference_decile,
+        {{- spm_population_member('family_key', 'households') }}
         not households.is_rtlh as in_numerator
     from methods
     cross join households
@@ -177,17 +149,12 @@ household_liveable as (
 
 program_coverage as (
     select
-        methods.indicator_code,
-        persons.person_id as member_key,
-        persons.village_code, persons.district_code, persons.regency_code, persons.province_code,
-        persons.sex, persons.has_disability, persons.reference_decile,
+        {{- spm_population_member('person_id', 'persons') }}
         coalesce(program_units.receiving, false) as in_numerator
     from methods
     inner join program_units on program_units.program = methods.numerator_values
     inner join persons on program_units.person_id = persons.person_id
-    where methods.method = 'program_coverage'
-        and (methods.population_condition = 'none'
-            or (methods.population_condition = 'disability' and persons.has_disability))
+    where methods.method = 'program_coverage' and {{ spm_population_condition('persons') }}
 ),
 
 unioned as (
