@@ -6,12 +6,15 @@ limit and publishes into the warehouse (pipeline.py). Metadata carries counts, f
 second, peak memory and key-only previews: never a NIK, a name or an address.
 """
 
+from pathlib import Path
+
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from sepakat_dagster.defs.ground_truth import evaluation_asset
 from sepakat_dagster.defs.linkage import cluster, pipeline, review
 from sepakat_dagster.defs.linkage.records import INT_PERSONS
-from sepakat_dagster.defs.linkage.resources import PersonModel, TruthDirectory
+from sepakat_dagster.defs.linkage.resources import PersonModel
 from sepakat_dagster.defs.linkage.settings import BLOCKING_RULES, CLUSTER_LIMITS, THRESHOLDS
 from sepakat_dagster.defs.metadata import markdown_table
 from sepakat_dagster.resource_usage import measure
@@ -183,27 +186,18 @@ def review_queue(warehouse: DuckDBResource) -> dg.MaterializeResult:
     })
 
 
-@dg.asset(
-    key=LINKAGE_EVALUATION_KEY,
-    deps=[PERSON_CLUSTERS_KEY, INT_PERSONS_KEY],
-    description="Pairwise and cluster precision, recall and F1 against the generator's ground truth, by NIK "
-    "status (valid vs missing or corrupt), and the recall of blocking.",
-    **COMMON,
-)
-def evaluation(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
-               truth: TruthDirectory) -> dg.MaterializeResult:
-    if not truth.available():
-        return truth.nothing_to_evaluate(context, warehouse, pipeline.WAREHOUSE_EVALUATION)
-    with measure() as usage:
-        evaluated = pipeline.evaluate_warehouse(warehouse.database, truth.root)
-    metadata: dict = {"dagster/row_count": len(evaluated.rows), **usage.metadata(),
-                      "ground_truth": str(truth.root)}
-    for row in evaluated.rows:
-        for figure in ("precision", "recall", "f1"):
-            if row[figure] is not None:
-                metadata[f"{row['level']}_{figure}_{row['segment']}"] = round(row[figure], 5)
-    metadata["evaluation"] = dg.MetadataValue.md(markdown_table(evaluated.rows, measures=True))
-    return dg.MaterializeResult(metadata=metadata)
+def _evaluate_linkage(warehouse: DuckDBResource, truth: Path) -> tuple[int, dict]:
+    """Pairwise and cluster precision, recall and F1 against the generator's ground truth, by NIK status (valid vs
+    missing or corrupt), and the recall of blocking."""
+    rows = pipeline.evaluate_warehouse(warehouse.database, truth).rows
+    figures: dict = {f"{row['level']}_{figure}_{row['segment']}": round(row[figure], 5)
+                     for row in rows for figure in ("precision", "recall", "f1") if row[figure] is not None}
+    figures["evaluation"] = dg.MetadataValue.md(markdown_table(rows, measures=True))
+    return len(rows), figures
+
+
+evaluation = evaluation_asset(LINKAGE_EVALUATION_KEY, [PERSON_CLUSTERS_KEY, INT_PERSONS_KEY], _evaluate_linkage,
+                              pipeline.WAREHOUSE_EVALUATION, **COMMON)
 
 
 @dg.definitions

@@ -3,11 +3,12 @@ targeting errors against the generator's ground truth (group `evaluation`). Meta
 never a name, NIK or address."""
 
 import shutil
+from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from sepakat_dagster.defs.linkage.resources import TruthDirectory
+from sepakat_dagster.defs.ground_truth import evaluation_asset
 from sepakat_dagster.defs.marts import evaluate, export
 from sepakat_dagster.defs.marts.resources import ExportDirectory
 from sepakat_dagster.defs.metadata import markdown_table
@@ -72,24 +73,14 @@ def targeting_list_exports(context: dg.AssetExecutionContext, warehouse: DuckDBR
     })
 
 
-@dg.asset(
-    key=TARGETING_EVALUATION_KEY,
-    deps=[TARGETING_ERRORS_KEY, PROGRAM_RULES_KEY],
-    group_name="evaluation",
-    kinds={"duckdb"},
-    **COMMON,
-    description="Inclusion and exclusion errors recomputed with the true identities of the generator's ground truth "
-    "(and with true deciles), beside the linked figures of marts.targeting_errors, with their differences.",
-)
-def targeting_vs_truth(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
-                       truth: TruthDirectory) -> dg.MaterializeResult:
-    if not truth.available():
-        return truth.nothing_to_evaluate(context, warehouse, evaluate.EVALUATION_TABLE)
-    with measure() as usage, warehouse.get_connection() as con:
-        comparisons = evaluate.evaluate_targeting(con, truth.root)
+def _evaluate_targeting(warehouse: DuckDBResource, truth: Path) -> tuple[int, dict]:
+    """Inclusion and exclusion errors recomputed with the true identities of the generator's ground truth (and with
+    true deciles), beside the linked figures of marts.targeting_errors, with their differences."""
+    with warehouse.get_connection() as con:
+        comparisons = evaluate.evaluate_targeting(con, truth)
         rows = con.execute(f"select count(*) from {evaluate.EVALUATION_TABLE}").fetchone()[0]
         province = evaluate.province_table(con)
-    metadata: dict = {"dagster/row_count": rows, **usage.metadata(), "ground_truth": str(truth.root)}
+    figures: dict = {}
     for c in comparisons:
         for name, value in (("linked_inclusion_rate", c.linked_inclusion_rate),
                             ("truth_inclusion_rate", c.truth_inclusion_rate),
@@ -98,9 +89,15 @@ def targeting_vs_truth(context: dg.AssetExecutionContext, warehouse: DuckDBResou
                             ("truth_exclusion_rate", c.truth_exclusion_rate),
                             ("exclusion_rate_difference", c.exclusion_difference)):
             if value is not None:
-                metadata[f"{c.program}_{name}"] = round(value, 5)
-    metadata["province"] = dg.MetadataValue.md(markdown_table(province, measures=True))
-    return dg.MaterializeResult(metadata=metadata)
+                figures[f"{c.program}_{name}"] = round(value, 5)
+    figures["province"] = dg.MetadataValue.md(markdown_table(province, measures=True))
+    return rows, figures
+
+
+
+targeting_vs_truth = evaluation_asset(TARGETING_EVALUATION_KEY, [TARGETING_ERRORS_KEY, PROGRAM_RULES_KEY],
+                                      _evaluate_targeting, evaluate.EVALUATION_TABLE, group_name="evaluation",
+                                      kinds={"duckdb"}, **COMMON)
 
 
 @dg.definitions

@@ -11,6 +11,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from sepakat_dagster.defs.ground_truth import TruthDirectory
 from sepakat_dagster.defs.linkage.assets import (
     LINKAGE_EVALUATION_KEY,
     PERSON_CLUSTERS_KEY,
@@ -21,7 +22,7 @@ from sepakat_dagster.defs.linkage.assets import (
     records_conserved,
     review_queue,
 )
-from sepakat_dagster.defs.linkage.resources import PersonModel, TruthDirectory
+from sepakat_dagster.defs.linkage.resources import PersonModel
 from sepakat_dagster.defs.linkage.settings import CLUSTER_LIMITS
 from sepakat_dagster.defs.linkage.train_job import person_model, train_person_model
 from sepakat_dagster.defs.reports.summary import render_summary

@@ -82,7 +82,8 @@ def graph_resources(warehouse: Path, landing: Path, truth: Path | None, exports:
     from dagster_dbt import DbtCliResource
 
     from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE, sepakat_dbt_project
-    from sepakat_dagster.defs.linkage.resources import PersonModel, TruthDirectory
+    from sepakat_dagster.defs.ground_truth import TruthDirectory
+    from sepakat_dagster.defs.linkage.resources import PersonModel
     from sepakat_dagster.defs.marts.resources import ExportDirectory
     from tests.conftest import pipeline_resources
 
