@@ -23,7 +23,6 @@ from sepakat_dagster.defs.linkage.settings import blocking_rules_for_prediction
 from sepakat_dagster.warehouse import fetch_dicts
 
 EVALUATION = "evaluation"
-SEGMENTS = ("all", "nik_valid", "nik_missing_or_corrupt")
 NIK_CORRUPT_FLAGS = ("nik_missing", "nik_digit_error", "nik_transposition")
 
 
