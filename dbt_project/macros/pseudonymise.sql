@@ -10,34 +10,39 @@
   per query, so each row costs two SHA-256 calls. Output: 64 lowercase hex digits, as Python's
   hmac.new(key, message, 'sha256').hexdigest() (tests/defs/marts/test_pseudonymise.py checks that).
 
-  The key never falls back to a constant: without it, or with one shorter than pseudonym_key_min_length, the
-  model fails with a message saying what to set. Its pads do appear in the SQL dbt compiles and logs
-  (dbt_project/target, dbt_project/logs): both are git-ignored and must be treated as secret (docs/marts.md).
+  The key is never written into SQL: it reaches DuckDB as the session variable named like the environment variable
+  in lower case (sepakat_pseudonym_key), set with a bound parameter on every cursor dbt opens by the dbt-duckdb
+  plugin sepakat_dagster/defs/dbt/pseudonym_key.py (named in profiles.yml). The compiled SQL, dbt's logs and
+  run_results.json hold `getvariable('sepakat_pseudonym_key')`, never the key; DuckDB folds it once per query.
+  The macro reads the environment variable only when a model compiles (`execute`), to check it: dbt keeps the
+  value of every env_var() read while parsing in its partial-parse state. The key never falls back to a constant:
+  without it, or with one shorter than pseudonym_key_min_length, the model fails with a message saying what to set.
 -#}
 
+{#- The SQL expression of the key, read from DuckDB's session, after checking that the environment holds one. -#}
 {% macro pseudonym_key() -%}
     {%- set name = var('pseudonym_key_env_var') -%}
-    {%- set key = env_var(name, '') -%}
-    {%- if execute and (key | length) < (var('pseudonym_key_min_length') | int) -%}
-        {%- if key | length == 0 -%}
+    {%- set minimum = var('pseudonym_key_min_length') | int -%}
+    {%- if execute -%}
+        {%- set length = env_var(name, '') | length -%}
+        {%- if length == 0 -%}
             {{ exceptions.raise_compiler_error(
                 name ~ " is not set: the marts pseudonymise person keys with HMAC-SHA256 and a secret key from the "
-                ~ "environment. Set " ~ name ~ " to a random secret of at least "
-                ~ var('pseudonym_key_min_length') ~ " characters (`make demo` creates one in data/.pseudonym_key); "
-                ~ "there is no default key.") }}
-        {%- else -%}
+                ~ "environment. Set " ~ name ~ " to a random secret of at least " ~ minimum
+                ~ " characters (`make demo` creates one in data/.pseudonym_key); there is no default key.") }}
+        {%- elif length < minimum -%}
             {{ exceptions.raise_compiler_error(
-                name ~ " is too short: a pseudonym key needs at least " ~ var('pseudonym_key_min_length')
+                name ~ " is too short: a pseudonym key needs at least " ~ minimum
                 ~ " characters to resist guessing.") }}
         {%- endif -%}
     {%- endif -%}
-    {{ return(key) }}
+    getvariable('{{ name | lower }}')
 {%- endmacro %}
 
 
 {% macro hmac_key_pad(pad_byte_hex) -%}
     {#- 64 bytes: the key (hashed when longer than a block), zero-padded, xor the repeated pad byte. -#}
-    {%- set key_bytes = "encode('" ~ (pseudonym_key() | replace("'", "''")) ~ "')" -%}
+    {%- set key_bytes = "encode(" ~ pseudonym_key() ~ ")" -%}
     {%- set block_key = "(case when octet_length(" ~ key_bytes ~ ") > 64 then unhex(sha256(" ~ key_bytes ~ ")) else "
         ~ key_bytes ~ " end)" -%}
     xor(

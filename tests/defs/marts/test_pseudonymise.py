@@ -25,21 +25,26 @@ class CompilerError(Exception):
 
 
 def render_pseudonymise(key: str | None, expression: str, *, execute: bool = True) -> str:
-    """The macro rendered by plain jinja2 with dbt's context stubbed (var, env_var, return, exceptions)."""
+    """The macro rendered by plain jinja2 with dbt's context stubbed (var, env_var, execute, exceptions)."""
     def raise_compiler_error(message):
         raise CompilerError(message)
 
-    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.do"])
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
     context = {
         "var": {"pseudonym_key_env_var": "SEPAKAT_PSEUDONYM_KEY", "pseudonym_key_min_length": 16}.__getitem__,
         "env_var": lambda name, default=None: default if key is None else key,
         "execute": execute,
         "exceptions": type("Exceptions", (), {"raise_compiler_error": staticmethod(raise_compiler_error)}),
-        # dbt's `return` hands a macro's value back; rendered, the key macro's output is the key itself.
-        "return": lambda value: value,
     }
     module = environment.from_string(MACROS.read_text(encoding="utf-8")).make_module(context)
     return str(module.pseudonymise(expression))
+
+
+def with_key(con: duckdb.DuckDBPyConnection, key: str | None) -> duckdb.DuckDBPyConnection:
+    """What the dbt-duckdb plugin does on each of dbt's cursors (sepakat_dagster/defs/dbt/pseudonym_key.py)."""
+    if key is not None:
+        con.execute("set variable sepakat_pseudonym_key = ?", [key])
+    return con
 
 
 def hmac_hex(key: str, message: str) -> str:
@@ -56,7 +61,8 @@ def hmac_hex(key: str, message: str) -> str:
 def test_the_sql_hmac_equals_pythons(key):
     messages = ["5301014506900001", "dtks_art:530100000000101", "", "ñ"]
     sql = render_pseudonymise(key, "message")
-    with duckdb.connect() as con:
+    assert key not in sql and key.replace("'", "''") not in sql  # only getvariable(...) names it
+    with with_key(duckdb.connect(), key) as con:
         con.execute("create table messages (message varchar)")
         con.executemany("insert into messages values (?)", [[m] for m in messages])
         got = dict(con.execute(f"select message, {sql} from messages").fetchall())
@@ -69,7 +75,7 @@ def test_a_missing_or_short_key_stops_with_a_clear_message():
         render_pseudonymise(None, "nik")
     with pytest.raises(CompilerError, match="too short"):
         render_pseudonymise("short", "nik")
-    # While dbt only parses (execute is false) nothing is rendered against a key, so parsing needs none.
+    # While dbt only parses (execute is false) the environment is not read, so parsing needs no key.
     assert "sha256" in render_pseudonymise(None, "nik", execute=False)
 
 
@@ -97,3 +103,14 @@ def test_the_pipelines_person_keys_are_hmacs_of_the_nik_or_person_id(pipeline: P
     # A plain hash of the NIK is not what is stored (it could be brute-forced).
     niks = [nik for _, nik, basis, _ in rows if basis == "nik"]
     assert not presence & {hashlib.sha256(nik.encode()).hexdigest() for nik in niks}
+
+
+def test_the_key_is_written_nowhere_the_pipeline_writes(pipeline: Pipeline):
+    """Not in the warehouse file or anything beside it, not in what dbt compiles, logs or records, not in Dagster's
+    events: the key reaches DuckDB only as a session variable."""
+    key = PSEUDONYM_KEY.encode()
+    folders = [pipeline.warehouse.parent, DBT_PROJECT_DIR / "target", DBT_PROJECT_DIR / "logs"]
+    files = [path for folder in folders if folder.exists() for path in folder.rglob("*") if path.is_file()]
+    assert any(path.suffix == ".sql" for path in files)  # dbt's compiled SQL is among what was searched
+    assert [str(path) for path in files if key in path.read_bytes()] == []
+    assert PSEUDONYM_KEY not in "\n".join(repr(event) for event in pipeline.result.all_events)
