@@ -51,16 +51,15 @@ def fit(con: duckdb.DuckDBPyConnection, settings: SettingsCreator | None = None,
     """
     records = DuckDBAPI(con).register(table)
     linker = Linker(records, settings or model_settings.settings_creator(), log_level=log_level)
-    if prior_fallback is None:
+    try:
         linker.training.estimate_probability_two_random_records_match(list(prior_rules), recall=prior_recall)
-    else:
-        try:
-            linker.training.estimate_probability_two_random_records_match(list(prior_rules), recall=prior_recall)
-            estimated = _prior(linker) > 0
-        except ValueError:  # the rules matched more pairs than their recall allows
-            estimated = False
-        if not estimated:
-            linker = _with_prior(linker, records, prior_fallback, log_level)
+        estimated = _prior(linker) > 0
+    except ValueError:  # the rules matched more pairs than their recall allows
+        if prior_fallback is None:
+            raise
+        estimated = False
+    if not estimated and prior_fallback is not None:
+        linker = _with_prior(linker, records, prior_fallback, log_level)
     linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
     start = _prior(linker) if prior_from_em else None
     for i, rule in enumerate(em_rules, start=1):
