@@ -33,20 +33,10 @@ import yaml
 
 from sepakat_dagster import duckdb_limits
 from sepakat_dagster.cli import ensure_generated
+from sepakat_dagster.defs.stages import OTHER, STAGES, step_stages
 from sepakat_dagster.paths import REPO_ROOT
 from sepakat_dagster.resource_usage import MIB, measure
 
-# Stages in pipeline order; each asset group belongs to one. The asset checks that run as steps of their own (the
-# great-expectations suites and the blocking gates) are the `gates` stage; dbt's tests run inside the dbt steps.
-STAGES = ("ingest", "harmonise", "link", "marts", "gates", "report")
-STAGE_OF_GROUP = {
-    "sources": "ingest",
-    "agreed_metadata": "harmonise", "staging": "harmonise", "intermediate": "harmonise",
-    "linkage": "link",
-    "marts": "marts", "evaluation": "marts",
-    "reports": "report",
-}
-OTHER = "other"  # a group added to the code location and not yet given a stage here: shown, not hidden
 DUCKDB_SETTINGS = (duckdb_limits.MEMORY_LIMIT_ENV, duckdb_limits.TEMP_DIR_ENV, duckdb_limits.THREADS_ENV)
 BENCHMARK_KEY = "sepakat-benchmark-pseudonym-key-0001"  # fixed, so runs are comparable; synthetic data only
 DEFAULT_SIZES = (1_375_000, 2_750_000, 5_500_000)
@@ -54,8 +44,7 @@ WITHHELD_TRUTH = "no-truth"  # the refresh's truth folder: none, as for real reg
 TARGETS = {"peak_gib": 8, "ceiling_gib": 12, "total_minutes": 20, "ratio": 2.1, "at_persons": 5_500_000}
 STEP_EVENTS = {
     dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE,
-    dg.DagsterEventType.ASSET_MATERIALIZATION, dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED,
-    dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED,
+    dg.DagsterEventType.ASSET_MATERIALIZATION,
 }
 
 
@@ -148,8 +137,6 @@ def read_stages(instance: dg.DagsterInstance, run_id: str, graph, samples: list)
     """Each stage's steps, seconds, rows and peak from the run's events. A step's stage comes from the groups of
     the assets it was planned to materialise (so a failed step is placed too); a step planned to evaluate checks
     only is a gate."""
-    assets: dict[str, set[dg.AssetKey]] = {}
-    checks: set[str] = set()
     starts: dict[str, float] = {}
     ends: dict[str, float] = {}
     rows: dict[str, int] = {}
@@ -157,11 +144,7 @@ def read_stages(instance: dg.DagsterInstance, run_id: str, graph, samples: list)
     for entry in instance.all_logs(run_id, of_type=STEP_EVENTS):
         event, step = entry.dagster_event, entry.step_key
         kind = event.event_type
-        if kind == dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED:
-            assets.setdefault(step, set()).add(event.asset_key)
-        elif kind == dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED:
-            checks.add(step)
-        elif kind == dg.DagsterEventType.STEP_START:
+        if kind == dg.DagsterEventType.STEP_START:
             starts[step] = entry.timestamp
         elif kind in (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE):
             ends[step] = entry.timestamp
@@ -171,13 +154,10 @@ def read_stages(instance: dg.DagsterInstance, run_id: str, graph, samples: list)
             count = entry.asset_materialization.metadata.get("dagster/row_count")
             if count is not None:
                 rows[step] = rows.get(step, 0) + int(count.value)
+    planned = step_stages(instance, run_id, graph)
 
     def stage_of(step: str) -> str:
-        if step in assets:
-            groups = {graph.get(key).group_name for key in assets[step] if graph.has(key)}
-            named = [stage for stage in STAGES if stage in {STAGE_OF_GROUP.get(g, OTHER) for g in groups}]
-            return named[0] if named else OTHER
-        return "gates" if step in checks else OTHER
+        return planned.get(step, OTHER)
 
     stages: dict[str, Stage] = {}
     for step, started in starts.items():

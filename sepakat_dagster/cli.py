@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from sepakat_dagster import paths
 from sepakat_dagster.defs.marts.export_cli import add_export_command
+from sepakat_dagster.defs.publish.diff_cli import add_history_commands
 
 if TYPE_CHECKING:  # dagster is imported where it is used, so that `sepakat --help` answers at once
     import dagster as dg
@@ -101,20 +102,26 @@ def _run_refresh(warehouse: Path, landing: Path, log_path: Path, pseudonym_key: 
 
     os.environ.update(paths.run_environment(warehouse, landing, pseudonym_key))
     from sepakat_dagster.definitions import defs
+    from sepakat_dagster.defs.publish.interrupted_runs import fail_interrupted_runs, process_tags
+    from sepakat_dagster.defs.stages import step_stages
 
     job = defs().resolve_job_def("refresh")
     log_path.parent.mkdir(parents=True, exist_ok=True)
     print(f"Refreshing every asset from {landing} (step output in {log_path})", flush=True)
     with dg.DagsterInstance.get() as instance:
+        for interrupted in fail_interrupted_runs(instance):
+            print(f"Run {interrupted} was interrupted (its process is gone): marked failed; it published nothing")
         with log_path.open("w") as log, contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
             result = job.execute_in_process(
                 instance=instance,
                 run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
                 raise_on_error=False,
+                tags=process_tags(),
             )
         _print_warnings(instance, result.run_id)
-    if not result.success:
-        raise RefreshFailed(_describe_failure(result, log_path))
+        if not result.success:
+            stages = step_stages(instance, result.run_id, defs().resolve_asset_graph())
+            raise RefreshFailed(_describe_failure(result, log_path, stages, warehouse))
     return result.run_id
 
 
@@ -128,11 +135,13 @@ def _print_warnings(instance: dg.DagsterInstance, run_id: str) -> None:
         print(f"warning: {entry.step_key or 'run'}: {entry.user_message}", file=sys.stderr)
 
 
-def _describe_failure(result: dg.ExecuteInProcessResult, log_path: Path) -> str:
-    """Which steps and checks failed, by key and name only, and where their errors are."""
+def _describe_failure(result: dg.ExecuteInProcessResult, log_path: Path, stages: dict[str, str],
+                      warehouse: Path) -> str:
+    """Which steps (in which stage) and checks failed, by key and name only, where their errors are, and what
+    readers see now: the last published run, untouched."""
     import dagster as dg
 
-    failed_steps = sorted(result.get_failed_step_keys())
+    failed_steps = sorted(f"{step} ({stages.get(step, 'other')} stage)" for step in result.get_failed_step_keys())
     not_passed = [evaluation for evaluation in result.get_asset_check_evaluations() if not evaluation.passed]
     failed_checks = sorted(f"{evaluation.check_name} on {evaluation.asset_key.to_user_string()}"
                            for evaluation in not_passed if evaluation.severity == dg.AssetCheckSeverity.ERROR)
@@ -144,12 +153,28 @@ def _describe_failure(result: dg.ExecuteInProcessResult, log_path: Path) -> str:
         lines += ["Failed checks:", *(f"  {check}" for check in failed_checks)]
     if warned:
         lines.append(f"{warned} more checks failed at severity WARN (they stop nothing; the Dagster UI lists them)")
+    lines.append(f"Nothing was published: {_published_state(warehouse)}")
     lines += [
         f"Step output and errors: {log_path}",
         f"Every step's logs: run {result.run_id} in the Dagster UI (`make ui`, then "
         f"http://127.0.0.1:3000/runs/{result.run_id})",
     ]
     return "\n".join(lines)
+
+
+def _published_state(warehouse: Path) -> str:
+    """What readers of `warehouse` see: the last published run, or nothing yet."""
+    from sepakat_dagster import duckdb_limits
+    from sepakat_dagster.defs.publish import history
+
+    if not warehouse.exists():
+        return f"{warehouse} has never been published."
+    with duckdb_limits.connect(warehouse, read_only=True) as con:
+        published = history.runs(con)
+    if not published:
+        return f"{warehouse} is as it was (no published run in its history)."
+    last = published[0]
+    return f"{warehouse} still holds run {last['run_id'][:8]}, published {last['published_at']:%Y-%m-%d %H:%M} UTC."
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -249,6 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(handler=_report)
 
     add_export_command(commands)
+    add_history_commands(commands)
 
     summary = commands.add_parser("summary", help="print what the warehouse holds")
     summary.add_argument("--warehouse", type=Path, default=paths.warehouse_path())

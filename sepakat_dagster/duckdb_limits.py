@@ -86,11 +86,6 @@ def with_environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def exported(warehouse: Path | str | None = None) -> contextlib.AbstractContextManager[None]:
-    """The limits in this process's environment while a child process (dbt) is started, then as they were."""
-    return with_environment(environment(warehouse))
-
-
 def connect(database: Path | str = ":memory:", read_only: bool = False,
             warehouse: Path | str | None = None) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with the pipeline's limits: `database` a file, or ":memory:" for scratch work (which

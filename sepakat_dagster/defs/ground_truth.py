@@ -11,12 +11,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
+from sepakat_dagster.defs.resources import Warehouse
 from sepakat_dagster.resource_usage import measure
 
 # What an evaluation returns: the rows it wrote and the figures to show as metadata.
-Evaluate = Callable[[DuckDBResource, Path], tuple[int, dict]]
+Evaluate = Callable[[Warehouse, Path], tuple[int, dict]]
 
 
 class TruthDirectory(dg.ConfigurableResource):
@@ -45,7 +45,7 @@ def evaluation_asset(key: dg.AssetKey, deps: Sequence[dg.AssetKey], evaluate: Ev
     """
 
     @dg.asset(key=key, deps=deps, description=evaluate.__doc__, **asset_options)
-    def _evaluation(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
+    def _evaluation(context: dg.AssetExecutionContext, warehouse: Warehouse,
                     truth: TruthDirectory) -> dg.MaterializeResult:
         if not truth.available():
             with warehouse.get_connection() as con:

@@ -7,8 +7,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
+from pydantic import PrivateAttr
 
 from sepakat_dagster import duckdb_limits, paths
+from sepakat_dagster.defs.publish.candidate import Candidate, CandidateError, Move
 
 
 def located(location: paths.Location) -> str | dg.EnvVar:
@@ -42,18 +44,55 @@ class ReportsDirectory(dg.ConfigurableResource):
 
 
 class Warehouse(DuckDBResource):
-    """The DuckDB warehouse file; its folder is made on first use, so a fresh checkout can run before `make demo`.
+    """The DuckDB warehouse file (`database`), which only publication writes: within a run every connection, dbt
+    build and gate works on the run's candidate (`path`), a private copy made when the run first touches the
+    warehouse (defs/publish/candidate.py). The `publish` asset swaps it in once every gate has passed; a run that
+    ends without publishing (a failed gate, a failed step, a selection without `publish`) discards it, so readers
+    never see a run's half.
 
     Every connection carries the pipeline's memory limit and spill folder (duckdb_limits), under any explicit
-    `connection_config`."""
+    `connection_config`; the spill folder sits inside the candidate and goes with it."""
+
+    _run_id: str | None = PrivateAttr(default=None)
+    _candidate: Candidate | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        Path(self.database).parent.mkdir(parents=True, exist_ok=True)
+        self._run_id = context.run_id
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._candidate is not None:
+            self._candidate.discard()
+            self._candidate = None
+            context.log.warning("The run ended without publishing: its candidate warehouse was discarded, and "
+                                "readers still see the last published run.")
+
+    @property
+    def path(self) -> Path:
+        """The file this run reads and writes: its candidate in a run, the published warehouse outside one."""
+        if self._run_id is None:
+            return Path(self.database)
+        if self._candidate is None:
+            self._candidate = Candidate.open(Path(self.database), self._run_id)
+        return self._candidate.database
+
+    def stage(self, destination: Path) -> Path:
+        """Where this run writes a file or folder that is published with the warehouse, to `destination`."""
+        self.path  # noqa: B018 - opens the candidate
+        return self._candidate.stage(destination)
+
+    def publish(self) -> list[Move]:
+        """Swap the candidate and its staged files in (every connection to it closed); the moves made."""
+        if self._candidate is None:
+            raise CandidateError("This run has not written the warehouse: there is nothing to publish")
+        moves = self._candidate.publish()
+        self._candidate = None
+        return moves
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        config = {**duckdb_limits.limits(self.database).config(), **self.connection_config}
-        with DuckDBResource(database=self.database, connection_config=config).get_connection() as con:
+        path = self.path
+        config = {**duckdb_limits.limits(path).config(), **self.connection_config}
+        with DuckDBResource(database=str(path), connection_config=config).get_connection() as con:
             yield con
 
 

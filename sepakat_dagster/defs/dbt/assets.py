@@ -13,12 +13,12 @@ from dagster_dbt import (
     DbtCliResource,
     dbt_assets,
 )
-from dagster_duckdb import DuckDBResource
 
-from sepakat_dagster import duckdb_limits
+from sepakat_dagster import duckdb_limits, paths
 from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE, sepakat_dbt_project
 from sepakat_dagster.defs.metadata import markdown_table
 from sepakat_dagster.defs.personal import is_personal_column
+from sepakat_dagster.defs.resources import Warehouse
 from sepakat_dagster.resource_usage import Usage, measure
 
 
@@ -50,7 +50,7 @@ class SepakatDbtTranslator(DagsterDbtTranslator):
 translator = SepakatDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
-def build_with_row_counts(invocation: DbtCliInvocation, warehouse: DuckDBResource) -> Iterator:
+def build_with_row_counts(invocation: DbtCliInvocation, warehouse: Warehouse) -> Iterator:
     """dbt's events with `dagster/row_count` on every seed and model.
 
     dbt holds the DuckDB file for as long as it runs (one writer), so the counts cannot be taken as each model
@@ -116,10 +116,13 @@ def _table_metadata(con, node: Mapping[str, Any]) -> dict:
     return {"dagster/row_count": rows, "preview": dg.MetadataValue.md(table + note)}
 
 
-def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBResource) -> DbtCliInvocation:
-    """`dbt build` of the step's selection. dbt's profile reads the DuckDB memory limit and spill folder from the
-    environment, the only input a profile has, so the pipeline's setting is exported before dbt starts."""
-    with duckdb_limits.exported(warehouse.database):  # dbt's process starts inside `cli`
+def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse) -> DbtCliInvocation:
+    """`dbt build` of the step's selection into the run's candidate warehouse. dbt's profile reads the warehouse
+    file, the DuckDB memory limit and spill folder from the environment, the only input a profile has, so they are
+    exported before dbt starts; dbt's target folder follows the published warehouse, which does not change."""
+    candidate = warehouse.path
+    with duckdb_limits.with_environment({paths.WAREHOUSE.variable: str(candidate),
+                                         **duckdb_limits.environment(candidate)}):  # dbt starts inside `cli`
         return dbt.cli(["build"], context=context, raise_on_error=False, target_path=target_path(warehouse.database))
 
 
@@ -150,7 +153,7 @@ def target_path(warehouse: str) -> Path:
     name="sepakat_dbt_harmonisation",
     pool="duckdb",
 )
-def sepakat_dbt_harmonisation(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBResource):
+def sepakat_dbt_harmonisation(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
     """Seeds, staging and intermediate models and their tests in one `dbt build`."""
     yield from build_with_row_counts(_build(context, dbt, warehouse), warehouse)
 
@@ -163,7 +166,7 @@ def sepakat_dbt_harmonisation(context: dg.AssetExecutionContext, dbt: DbtCliReso
     name="sepakat_dbt_marts",
     pool="duckdb",
 )
-def sepakat_dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBResource):
+def sepakat_dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
     """The marts planners read and the models built for them, after the linkage; a failing error-severity test
     stops what follows."""
     yield from build_with_row_counts(_build(context, dbt, warehouse), warehouse)

@@ -9,7 +9,6 @@ second, peak memory and key-only previews: never a NIK, a name or an address.
 from pathlib import Path
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from sepakat_dagster.defs.ground_truth import evaluation_asset
 from sepakat_dagster.defs.linkage import cluster, pipeline, review
@@ -17,6 +16,7 @@ from sepakat_dagster.defs.linkage.records import INT_PERSONS
 from sepakat_dagster.defs.linkage.resources import PersonModel
 from sepakat_dagster.defs.linkage.settings import BLOCKING_RULES, CLUSTER_LIMITS, THRESHOLDS
 from sepakat_dagster.defs.metadata import markdown_table
+from sepakat_dagster.defs.resources import Warehouse
 from sepakat_dagster.resource_usage import measure
 from sepakat_dagster.warehouse import fetch_dicts
 
@@ -41,11 +41,11 @@ def _preview(con, sql: str) -> str:
     "and weight) at or above the store threshold.",
     **COMMON,
 )
-def person_links(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
+def person_links(context: dg.AssetExecutionContext, warehouse: Warehouse,
                  person_model: PersonModel) -> dg.MaterializeResult:
     model = person_model.load()
     with measure() as usage:
-        scored = pipeline.score_warehouse(warehouse.database, model)
+        scored = pipeline.score_warehouse(warehouse.path, model)
     rows = scored.rows
     with warehouse.get_connection() as con:
         preview = _preview(con, f"""
@@ -87,9 +87,9 @@ def person_links(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
     "is split at stricter thresholds and its pairs queued for review.",
     **COMMON,
 )
-def person_clusters(warehouse: DuckDBResource) -> dg.MaterializeResult:
+def person_clusters(warehouse: Warehouse) -> dg.MaterializeResult:
     with measure() as usage:
-        clustered = pipeline.cluster_warehouse(warehouse.database, THRESHOLDS)
+        clustered = pipeline.cluster_warehouse(warehouse.path, THRESHOLDS)
     rows = clustered.rows
     with warehouse.get_connection() as con:
         preview = _preview(con, f"""
@@ -124,7 +124,7 @@ def person_clusters(warehouse: DuckDBResource) -> dg.MaterializeResult:
     blocking=True,
     pool="duckdb",
 )
-def records_conserved(warehouse: DuckDBResource) -> dg.AssetCheckResult:
+def records_conserved(warehouse: Warehouse) -> dg.AssetCheckResult:
     with warehouse.get_connection() as con:
         counts = cluster.conservation(con, pipeline.WAREHOUSE_CLUSTERS, INT_PERSONS)
     passed = (counts["missing"] == counts["unknown"] == counts["duplicated"] == counts["without_person_id"] == 0
@@ -142,7 +142,7 @@ def records_conserved(warehouse: DuckDBResource) -> dg.AssetCheckResult:
     blocking=True,
     pool="duckdb",
 )
-def clusters_are_sane(warehouse: DuckDBResource) -> dg.AssetCheckResult:
+def clusters_are_sane(warehouse: Warehouse) -> dg.AssetCheckResult:
     with warehouse.get_connection() as con:
         counts = cluster.sanity(con, pipeline.WAREHOUSE_CLUSTERS, INT_PERSONS, CLUSTER_LIMITS.max_size)
     mixed_share = counts["mixed_sex_and_birth_year_persons"] / max(counts["persons_with_several_records"], 1)
@@ -168,7 +168,7 @@ def clusters_are_sane(warehouse: DuckDBResource) -> dg.AssetCheckResult:
     "because they were too big to be one person.",
     **COMMON,
 )
-def review_queue(warehouse: DuckDBResource) -> dg.MaterializeResult:
+def review_queue(warehouse: Warehouse) -> dg.MaterializeResult:
     with measure() as usage, warehouse.get_connection() as con:
         counts = review.build_review_queue(
             con, pipeline.WAREHOUSE_REVIEW_QUEUE, pipeline.WAREHOUSE_LINKS, INT_PERSONS, pipeline.WAREHOUSE_CLUSTERS
@@ -186,10 +186,10 @@ def review_queue(warehouse: DuckDBResource) -> dg.MaterializeResult:
     })
 
 
-def _evaluate_linkage(warehouse: DuckDBResource, truth: Path) -> tuple[int, dict]:
+def _evaluate_linkage(warehouse: Warehouse, truth: Path) -> tuple[int, dict]:
     """Pairwise and cluster precision, recall and F1 against the generator's ground truth, by NIK status (valid vs
     missing or corrupt), and the recall of blocking."""
-    rows = pipeline.evaluate_warehouse(warehouse.database, truth).rows
+    rows = pipeline.evaluate_warehouse(warehouse.path, truth).rows
     figures: dict = {f"{row['level']}_{figure}_{row['segment']}": round(row[figure], 5)
                      for row in rows for figure in ("precision", "recall", "f1") if row[figure] is not None}
     figures["evaluation"] = dg.MetadataValue.md(markdown_table(rows, measures=True))

@@ -8,13 +8,13 @@ and it reports the new version as a materialisation of that asset.
 from pathlib import Path
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from sepakat_dagster.defs.linkage import deterministic, records, train
 from sepakat_dagster.defs.linkage.assets import INT_PERSONS_KEY, PERSON_MODEL_KEY
 from sepakat_dagster.defs.linkage.resources import PersonModel
 from sepakat_dagster.defs.linkage.settings import U_MAX_PAIRS
 from sepakat_dagster.defs.metadata import markdown_table
+from sepakat_dagster.defs.resources import Warehouse
 
 person_model = dg.AssetSpec(
     key=PERSON_MODEL_KEY,
@@ -33,7 +33,7 @@ class TrainingConfig(dg.Config):
 
 
 @dg.op(pool="duckdb", description="Train the person model on intermediate.int_persons and save a new version.")
-def fit_person_model(context: dg.OpExecutionContext, config: TrainingConfig, warehouse: DuckDBResource,
+def fit_person_model(context: dg.OpExecutionContext, config: TrainingConfig, warehouse: Warehouse,
                      person_model: PersonModel) -> None:
     con = records.connect()
     try:

@@ -2,16 +2,15 @@
 targeting errors against the generator's ground truth (group `evaluation`). Metadata carries counts and rates only,
 never a name, NIK or address."""
 
-import shutil
 from pathlib import Path
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from sepakat_dagster.defs.ground_truth import evaluation_asset
 from sepakat_dagster.defs.marts import evaluate, export
 from sepakat_dagster.defs.marts.resources import ExportDirectory
 from sepakat_dagster.defs.metadata import markdown_table
+from sepakat_dagster.defs.resources import Warehouse
 from sepakat_dagster.resource_usage import measure
 
 TARGETING_LIST_KEY = dg.AssetKey(["marts", "targeting_list"])
@@ -33,11 +32,13 @@ COMMON = {"pool": "duckdb", "owners": ["team:sepakat-data"]}
     description="The restricted targeting list as one CSV per programme and regency (exports/targeting_lists/"
     "<program>/<regency>.csv), only the contract's columns, each file only its regency's rows.",
 )
-def targeting_list_exports(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
+def targeting_list_exports(context: dg.AssetExecutionContext, warehouse: Warehouse,
                            exports: ExportDirectory) -> dg.MaterializeResult:
-    root = exports.root
-    staging = root / f"{EXPORT_FOLDER}.partial"
-    shutil.rmtree(staging, ignore_errors=True)
+    # Written into the run's candidate and published with the warehouse: a regency never finds files of a run
+    # whose gates failed, nor a mix of two runs.
+    target = exports.root / EXPORT_FOLDER
+    staging = warehouse.stage(target)
+    staging.mkdir(parents=True, exist_ok=True)
     rows_by_program: dict[str, int] = {}
     files = 0
     with measure() as usage, warehouse.get_connection() as con:
@@ -54,12 +55,8 @@ def targeting_list_exports(context: dg.AssetExecutionContext, warehouse: DuckDBR
                 rows_by_program[program] = rows_by_program.get(program, 0) + result.rows
                 files += 1
         listed = con.execute("select count(*) from marts.targeting_list where regency_code is not null").fetchone()[0]
-    # Replace the previous exports in one move: a regency never finds a mix of two runs.
-    target = root / EXPORT_FOLDER
-    shutil.rmtree(target, ignore_errors=True)
-    staging.rename(target) if staging.exists() else target.mkdir(parents=True, exist_ok=True)
     exported = sum(rows_by_program.values())
-    context.log.info(f"{files} export files ({exported:,} rows) in {target}")
+    context.log.info(f"{files} export files ({exported:,} rows), published to {target} with the warehouse")
     return dg.MaterializeResult(metadata={
         "dagster/row_count": exported,
         **usage.metadata(exported),
@@ -73,7 +70,7 @@ def targeting_list_exports(context: dg.AssetExecutionContext, warehouse: DuckDBR
     })
 
 
-def _evaluate_targeting(warehouse: DuckDBResource, truth: Path) -> tuple[int, dict]:
+def _evaluate_targeting(warehouse: Warehouse, truth: Path) -> tuple[int, dict]:
     """Inclusion and exclusion errors recomputed with the true identities of the generator's ground truth (and with
     true deciles), beside the linked figures of marts.targeting_errors, with their differences."""
     with warehouse.get_connection() as con:

@@ -12,11 +12,10 @@ large province on a handful of records.
 from pathlib import Path
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from sepakat_dagster.defs.quality.gates import Gate, load_gates
 from sepakat_dagster.defs.quality.validate import GateOutcome, run_gate
-from sepakat_dagster.defs.resources import ReportsDirectory
+from sepakat_dagster.defs.resources import ReportsDirectory, Warehouse
 from sepakat_dagster.resource_usage import measure
 
 CHECK_NAME = "expectations"
@@ -47,12 +46,12 @@ def build_gate_check(gate: Gate) -> dg.AssetChecksDefinition:
         pool="duckdb",
         metadata={"suite": gate.suite_name, "suite_file": f"expectations/{gate.path.name}", "stage": gate.stage},
     )
-    def _check(context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource,
+    def _check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse,
                reports: ReportsDirectory) -> dg.AssetCheckResult:
         with measure() as usage:
             with warehouse.get_connection() as con:
                 parameters = gate.parameter_values(con)
-            outcome = run_gate(gate, Path(warehouse.database), parameters, reports.root, context.run.run_id)
+            outcome = run_gate(gate, Path(warehouse.path), parameters, reports.root, context.run.run_id)
         critical = len(outcome.critical_failures)
         return dg.AssetCheckResult(
             passed=not outcome.failed,

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from sepakat_dagster import duckdb_limits
+from sepakat_dagster.defs.publish import history
 from sepakat_dagster.paths import REPO_ROOT
 from sepakat_dagster.warehouse import has_table
 
@@ -121,6 +122,35 @@ def _sources_section(con: duckdb.DuckDBPyConnection) -> str:
         + "<h3>Share of rows quarantined</h3>" + bar_chart(shares, " %")
         + "<h3>Why rows were quarantined</h3>"
         + (_table(["source", "field", "reason", "rows"], reasons, numeric_from=3) if reasons else "<p>None.</p>")
+    )
+
+
+CHANGES_SHOWN = 200
+
+
+def _changes_section(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
+    """Every published cell that moved since the previous published run, by mart, regency and indicator (the
+    cell's grain) and measure; a suppressed value shows as empty."""
+    previous = history.previous_published(con, run_id)
+    if previous is None:
+        return ("<h2>Change since the previous run</h2><p>This is the first published run of this warehouse: "
+                "there is nothing to compare with yet.</p>")
+    moved = history.changes(con, previous, run_id)
+    by_mart: dict[str, int] = {}
+    for change in moved:
+        by_mart[change.mart] = by_mart.get(change.mart, 0) + 1
+    rows = [(c.mart, c.cell, c.measure, c.before, c.after, c.difference) for c in moved[:CHANGES_SHOWN]]
+    more = f"<p>{len(moved) - CHANGES_SHOWN:,} more: <code>sepakat diff {previous[:8]} {run_id[:8]}</code> lists " \
+        "them all.</p>" if len(moved) > CHANGES_SHOWN else ""
+    return (
+        f"<h2>Change since the previous run</h2><p>Compared with published run <code>{_esc(previous[:8])}</code>: "
+        f"{len(moved):,} published values moved"
+        + (" (" + ", ".join(f"{_esc(m)} {n:,}" for m, n in sorted(by_mart.items())) + ")" if moved else "")
+        + f". <code>sepakat diff {_esc(previous[:8])} {_esc(run_id[:8])} --tolerance 0.05</code> lists the larger "
+        "moves.</p>"
+        + (_table(["mart", "cell (region, indicator, ...)", "measure", "before", "after", "change"], rows,
+                  numeric_from=3) if rows else "")
+        + more
     )
 
 
@@ -277,6 +307,8 @@ def render_report(
             sections.append(_expectations_section(gates, suite_stages or {}, data_docs))
         if has_table(con, "linkage", "evaluation"):
             sections.append(_linkage_section(con))
+        if run_id and has_table(con, "history", "mart_cells"):
+            sections.append(_changes_section(con, run_id))
         if has_table(con, "marts", "targeting_errors"):
             sections.append(_targeting_section(con))
         for table, title in MART_SECTIONS:
@@ -298,14 +330,17 @@ def render_report(
 
 def write_report(
     warehouse: Path, out_dir: Path, gates: Sequence[CheckResult] = (), lineage: Sequence[Lineage] = (),
-    run_id: str | None = None, suite_stages: dict[str, str] | None = None,
+    run_id: str | None = None, suite_stages: dict[str, str] | None = None, latest: Path | None = None,
 ) -> Path:
-    """Write report-<run>.html and latest.html (same content) into `out_dir`, beside the great-expectations Data
-    Docs the gates built there; returns the run's file."""
+    """Write report-<run>.html into `out_dir`, beside the great-expectations Data Docs the gates built there, and
+    the same document to `latest` (by default latest.html there; a run stages it to be published with its
+    warehouse); returns the run's file. Each file is written whole, then renamed into place."""
     out_dir.mkdir(parents=True, exist_ok=True)
     docs = "data_docs/index.html" if (out_dir / "data_docs" / "index.html").exists() else None
     document = render_report(warehouse, gates, lineage, run_id, suite_stages, docs)
     path = out_dir / f"report-{(run_id or 'manual')[:8]}.html"
-    path.write_text(document, encoding="utf-8")
-    (out_dir / "latest.html").write_text(document, encoding="utf-8")
+    for target in (path, latest or out_dir / "latest.html"):
+        partial = target.with_name(target.name + ".partial")
+        partial.write_text(document, encoding="utf-8")
+        partial.replace(target)
     return path
