@@ -55,13 +55,14 @@ def test_the_failure_names_blocking_checks_by_name_and_asset_and_never_their_val
         return None
 
     result = dg.materialize([people, downstream, nik_is_unique, spread], raise_on_error=False)
-    message = _describe_failure(result, tmp_path / "refresh.log")
+    message = _describe_failure(result, tmp_path / "refresh.log", {}, tmp_path / "warehouse.duckdb")
 
     assert not result.success
     assert "nik_is_unique on raw/people" in message
     assert "1 more checks failed at severity WARN" in message
     assert str(tmp_path / "refresh.log") in message and result.run_id in message
     assert "5301014505890001" not in message
+    assert f"Nothing was published: {tmp_path / 'warehouse.duckdb'} has never been published." in message
 
 
 def write_instance(home: Path) -> None:
@@ -98,7 +99,8 @@ def test_a_failed_refresh_names_the_failed_steps_and_the_log_without_a_traceback
     log = warehouse.parent / "logs" / "refresh.log"
     assert completed.returncode == 1, completed.stderr
     assert "Failed steps:" in completed.stderr
-    assert "raw__regsosek_individu" in completed.stderr
+    assert "raw__regsosek_individu (ingest stage)" in completed.stderr
+    assert "Nothing was published" in completed.stderr
     assert str(log) in completed.stderr
     assert "make ui" in completed.stderr
     output = completed.stdout + completed.stderr

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import dagster as dg
 
+from sepakat_dagster import duckdb_limits
 from sepakat_dagster.defs.automation.jobs import refresh_job
 from sepakat_dagster.defs.automation.resources import AlertsFile
-from sepakat_dagster.defs.reports.evidence import latest_check_results
-from sepakat_dagster.defs.resources import LandingDirectory
+from sepakat_dagster.defs.resources import LandingDirectory, Warehouse
 from sepakat_dagster.defs.sources.catalog import load_catalog
 from sepakat_dagster.defs.sources.loader import UnusableFileError, find_landed_file
+from sepakat_dagster.warehouse import has_table
 
 
 def landed_fingerprints(landing: Path) -> dict[str, str]:
@@ -28,56 +29,48 @@ def landed_fingerprints(landing: Path) -> dict[str, str]:
     return fingerprints
 
 
-def _last_loaded_file(instance: dg.DagsterInstance, source: str) -> str | None:
-    event = instance.get_latest_materialization_event(dg.AssetKey(["raw", source]))
-    if event is None or event.asset_materialization is None:
-        return None
-    value = event.asset_materialization.metadata.get("file")
-    return value.value if value is not None else None
-
-
-def failed_gates_upstream(instance: dg.DagsterInstance, graph, keys: set[dg.AssetKey]) -> set[dg.AssetKey]:
-    """Assets upstream of `keys`, not among them, whose latest evaluation of a blocking check failed."""
-    upstream = dg.AssetSelection.assets(*keys).upstream().resolve(graph) - keys
-    check_keys = [key for key in graph.asset_check_keys
-                  if key.asset_key in upstream and graph.get_check_spec(key).blocking]
-    return {key.asset_key for key, (status, _) in latest_check_results(instance, check_keys).items()
-            if status == "FAILED"}
+def published_files(warehouse: Path) -> dict[str, str]:
+    """The delivery file of each source in the published warehouse. A file a run loaded but did not publish (a
+    gate failed, the run was killed) is not there, so the sensor offers it again."""
+    if not warehouse.exists():
+        return {}
+    with duckdb_limits.connect(warehouse, read_only=True) as con:
+        if not has_table(con, "audit", "source_loads"):
+            return {}
+        return dict(con.execute("""
+            select source, file_name from audit.source_loads
+            qualify row_number() over (partition by source order by loaded_at desc) = 1
+        """).fetchall())
 
 
 @dg.sensor(
     job=refresh_job,
     minimum_interval_seconds=300,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Refresh the sources with a new or changed delivery, and everything downstream of them.",
+    description="Refresh the sources whose newest delivery is not the one published, and everything downstream.",
 )
-def new_deliveries(context: dg.SensorEvaluationContext, landing: LandingDirectory):
+def new_deliveries(context: dg.SensorEvaluationContext, landing: LandingDirectory, warehouse: Warehouse):
     seen = json.loads(context.cursor) if context.cursor else {}
     current = landed_fingerprints(landing.root)
+    published = published_files(warehouse.path)
     changed = sorted(
         name
         for name, fingerprint in current.items()
-        if seen.get(name, fingerprint) != fingerprint
-        or _last_loaded_file(context.instance, name) != fingerprint.split(":")[0]
+        if seen.get(name, fingerprint) != fingerprint or published.get(name) != fingerprint.split(":")[0]
     )
     context.update_cursor(json.dumps(current, sort_keys=True))
     if not changed:
         return dg.SkipReason("no new deliveries")
+    # A failed or killed run publishes nothing, so its deliveries are still unpublished and come back here; what
+    # the run selects is rebuilt on the published state, which passed every gate.
     graph = context.repository_def.asset_graph
     changed_keys = {dg.AssetKey(["raw", name]) for name in changed}
     keys = dg.AssetSelection.assets(*changed_keys).downstream().materializable().resolve(graph)
-    blocked = failed_gates_upstream(context.instance, graph, keys)
-    if blocked:
-        # Not rebuilt on data its gate rejected in an earlier run: the failed asset runs again, so its gate is
-        # evaluated again and, if it still fails, stops this run before anything downstream of it.
-        keys = dg.AssetSelection.assets(*changed_keys, *blocked).downstream().materializable().resolve(graph)
     run_key = hashlib.sha256("|".join(current[name] for name in changed).encode()).hexdigest()[:16]
     return dg.RunRequest(
         run_key=run_key,
         asset_selection=sorted(keys, key=lambda key: key.to_user_string()),
-        tags={"sepakat/trigger": "new_deliveries", "sepakat/sources": ",".join(changed)[:200],
-              **({"sepakat/failed_gates_rerun": ",".join(sorted(k.to_user_string() for k in blocked))[:200]}
-                 if blocked else {})},
+        tags={"sepakat/trigger": "new_deliveries", "sepakat/sources": ",".join(changed)[:200]},
     )
 
 

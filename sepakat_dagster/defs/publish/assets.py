@@ -49,11 +49,21 @@ def mart_history(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.
     })
 
 
-@dg.asset(key=PUBLISH_KEY, deps=SINKS, kinds={"duckdb"}, **COMMON)
-def publish(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    """Stamp the run's snapshot as published, keep the newest SEPAKAT_HISTORY_RUNS runs, and swap the candidate
-    warehouse, the exports and the report in by renaming. Readers see the whole run from now on, or, when anything
-    before this failed, still the last published run."""
+def build_publish_asset(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
+    """The `publish` step, downstream of `deps`: the graph's sinks in the code location, the assets of a smaller
+    graph in a test."""
+
+    @dg.asset(key=PUBLISH_KEY, deps=deps, kinds={"duckdb"}, **COMMON)
+    def publish(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        """Stamp the run's snapshot as published, keep the newest SEPAKAT_HISTORY_RUNS runs, and swap the candidate
+        warehouse, the exports and the report in by renaming. Readers see the whole run from now on, or, when
+        anything before this failed, still the last published run."""
+        return _publish(context, warehouse)
+
+    return publish
+
+
+def _publish(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     started = time.monotonic()
     keep = history.retention()
     with warehouse.get_connection() as con:
@@ -74,3 +84,6 @@ def publish(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mater
         "published": dg.MetadataValue.md(markdown_table(
             [{"from": move.source.name, "to": str(move.destination)} for move in moves])),
     })
+
+
+publish = build_publish_asset(SINKS)

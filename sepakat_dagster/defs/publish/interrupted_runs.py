@@ -3,8 +3,8 @@
 A run launched by the daemon is watched by Dagster's run monitoring (dagster.yaml). A `sepakat` command runs its
 refresh inside its own process, which nothing watches: killed, it would stay "started" for ever. So the command
 tags its runs with its host and process id, and the next command marks every such run whose process is gone as
-failed, before it starts its own. Nothing of a killed run was published (defs/publish/candidate.py); this only
-makes the history say so.
+failed, and frees the concurrency slot its step held, before it starts its own. Nothing of a killed run was
+published (defs/publish/candidate.py).
 """
 
 from __future__ import annotations
@@ -35,6 +35,9 @@ def fail_interrupted_runs(instance: dg.DagsterInstance) -> list[str]:
             instance.report_run_failed(
                 run, message=f"The process that ran it (pid {pid}) ended without finishing it (killed or crashed); "
                 "nothing it built was published.")
+            # Its step held the `duckdb` pool's one slot; the daemon frees the slots of ended runs, but a command
+            # runs without one, and the next run would wait for that slot for ever.
+            instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
             marked.append(run.run_id)
     return marked
 

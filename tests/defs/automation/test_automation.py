@@ -10,10 +10,11 @@ from sepakat_dagster.defs.automation.resources import AlertsFile
 from sepakat_dagster.defs.automation.sensors import alert_on_failed_refresh, new_deliveries
 from sepakat_dagster.defs.quality.checks import build_gate_check
 from sepakat_dagster.defs.quality.gates import load_gates
-from sepakat_dagster.defs.resources import LandingDirectory
+from sepakat_dagster.defs.resources import LandingDirectory, Warehouse
 from sepakat_dagster.defs.sources.assets import build_conservation_check, build_source_asset
 from sepakat_dagster.defs.sources.catalog import load_catalog
 from tests.conftest import pipeline_resources
+from tests.defs.publish.helpers import publishing, with_publish
 
 SOURCE_ASSETS = [build_source_asset(s) for s in load_catalog().values()]
 SOURCE_CHECKS = [build_conservation_check(s) for s in load_catalog().values()]
@@ -28,13 +29,13 @@ def test_nightly_schedule_refreshes_everything_at_two_in_jakarta():
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
 
 
-def evaluate_sensor(instance, landing, cursor=None):
+def evaluate_sensor(instance, landing, warehouse, cursor=None):
     repository = defs().get_repository_def()
     context = dg.build_sensor_context(
         instance=instance,
         cursor=cursor,
         repository_def=repository,
-        resources={"landing": LandingDirectory(path=str(landing))},
+        resources={"landing": LandingDirectory(path=str(landing)), "warehouse": Warehouse(database=str(warehouse))},
     )
     request = new_deliveries(context)
     if isinstance(request, dg.RunRequest):
@@ -48,44 +49,44 @@ def test_a_new_delivery_refreshes_its_source_and_downstream_only(demo_dir, wareh
     landing = tmp_path / "landing"
     shutil.copytree(demo_dir / "landing", landing)
     with dg.DagsterInstance.ephemeral() as instance:
-        request, cursor = evaluate_sensor(instance, landing)
+        request, cursor = evaluate_sensor(instance, landing, warehouse)
         assert set(request.asset_selection) >= RAW_KEYS  # nothing loaded yet: everything is new
 
-        assert dg.materialize(SOURCE_ASSETS, instance=instance, resources=pipeline_resources(warehouse, landing))
-        skip, cursor = evaluate_sensor(instance, landing, cursor)
+        assert dg.materialize(with_publish(SOURCE_ASSETS), instance=instance,
+                              resources=pipeline_resources(warehouse, landing))
+        skip, cursor = evaluate_sensor(instance, landing, warehouse, cursor)
         assert isinstance(skip, dg.SkipReason)
 
         old = next(landing.glob("dtks/DTKS_ART_*.csv"))
         shutil.copy(old, old.with_name("DTKS_ART_202512.csv"))
-        request, _ = evaluate_sensor(instance, landing, cursor)
+        request, _ = evaluate_sensor(instance, landing, warehouse, cursor)
         selected = set(request.asset_selection)
         assert dg.AssetKey(["raw", "dtks_art"]) in selected
         assert not (RAW_KEYS - {dg.AssetKey(["raw", "dtks_art"])}) & selected
         assert request.tags["sepakat/sources"] == "dtks_art"
 
 
-def test_a_gate_that_failed_in_an_earlier_run_is_evaluated_again_before_its_dependents(
-        demo_dir, warehouse, tmp_path):
+def test_a_delivery_whose_run_failed_is_offered_again_and_nothing_else_is(demo_dir, warehouse, tmp_path):
     landing = tmp_path / "landing"
     shutil.copytree(demo_dir / "landing", landing)
-    families = next(landing.glob("p3ke/P3KE_KELUARGA_*.txt"))
-    families.write_text(families.read_text().replace("Desil 4", "Desil 7"))  # P3KE lists deciles 1-4 only
     raw_gates = [build_gate_check(g) for g in load_gates() if g.stage == "raw"]
     with dg.DagsterInstance.ephemeral() as instance:
-        result = dg.materialize([*SOURCE_ASSETS, *raw_gates], instance=instance, raise_on_error=False,
+        assert dg.materialize(with_publish(SOURCE_ASSETS), instance=instance,
+                              resources=pipeline_resources(warehouse, landing))
+        _, cursor = evaluate_sensor(instance, landing, warehouse)
+        # A new P3KE delivery that lists decile 7 (P3KE has deciles 1-4): its gate fails, so the run publishes
+        # nothing and the published warehouse keeps the earlier delivery.
+        families = next(landing.glob("p3ke/P3KE_KELUARGA_*.txt"))
+        families.with_name("P3KE_KELUARGA_20251231.txt").write_text(
+            families.read_text().replace("Desil 4", "Desil 7"))
+        result = dg.materialize([*with_publish(SOURCE_ASSETS), *raw_gates], instance=instance, raise_on_error=False,
                                 resources=pipeline_resources(warehouse, landing))
         failed = {e.asset_key for e in result.get_asset_check_evaluations() if not e.passed}
         assert failed == {dg.AssetKey(["raw", "p3ke_keluarga"])}
         assert (warehouse.parent / "reports" / "data_docs" / "index.html").exists()  # the `reports` resource
-        _, cursor = evaluate_sensor(instance, landing)
-
-        old = next(landing.glob("dtks/DTKS_ART_*.csv"))
-        shutil.copy(old, old.with_name("DTKS_ART_202512.csv"))
-        request, _ = evaluate_sensor(instance, landing, cursor)
-    selected = set(request.asset_selection)
-    assert {dg.AssetKey(["raw", "dtks_art"]), dg.AssetKey(["raw", "p3ke_keluarga"])} <= selected
-    assert dg.AssetKey(["raw", "regsosek_individu"]) not in selected
-    assert request.tags["sepakat/failed_gates_rerun"] == "raw/p3ke_keluarga"
+        request, _ = evaluate_sensor(instance, landing, warehouse, cursor)
+    assert set(request.asset_selection) & RAW_KEYS == {dg.AssetKey(["raw", "p3ke_keluarga"])}
+    assert request.tags["sepakat/sources"] == "p3ke_keluarga"
 
 
 def test_a_failed_refresh_leaves_an_alert_record_without_personal_data(demo_dir, warehouse, tmp_path):
@@ -97,8 +98,8 @@ def test_a_failed_refresh_leaves_an_alert_record_without_personal_data(demo_dir,
 
     with dg.DagsterInstance.ephemeral() as instance:
         result = dg.materialize(
-            SOURCE_ASSETS, instance=instance, resources=pipeline_resources(warehouse, landing),
-            selection=[dg.AssetKey(["raw", "p3ke_individu"])], raise_on_error=False,
+            with_publish(SOURCE_ASSETS), instance=instance, resources=pipeline_resources(warehouse, landing),
+            selection=publishing([dg.AssetKey(["raw", "p3ke_individu"])]), raise_on_error=False,
         )
         assert not result.success
         run = instance.get_run_by_id(result.run_id)

@@ -28,8 +28,9 @@ from sepakat_dagster.defs.linkage.train_job import person_model, train_person_mo
 from sepakat_dagster.defs.reports.summary import render_summary
 from sepakat_dagster.defs.resources import Warehouse
 from tests.defs.linkage.helpers import build_person_warehouse
+from tests.defs.publish.helpers import publishing, with_publish
 
-ASSETS = [person_links, person_clusters, review_queue, evaluation, person_model]
+ASSETS = with_publish([person_links, person_clusters, review_queue, evaluation, person_model])
 CHECKS = [records_conserved, clusters_are_sane]
 
 
@@ -56,7 +57,7 @@ def resources(warehouse: Path, truth: Path | None, model: Path | None = None) ->
 
 
 def materialize(warehouse: Path, truth: Path | None, selection=None) -> dg.ExecuteInProcessResult:
-    return dg.materialize([*ASSETS, *CHECKS], selection=selection, resources=resources(warehouse, truth),
+    return dg.materialize([*ASSETS, *CHECKS], selection=publishing(selection), resources=resources(warehouse, truth),
                           raise_on_error=False)
 
 
@@ -146,8 +147,8 @@ def test_a_planted_oversized_cluster_is_split_and_queued_for_review(linked, tmp_
     (planted,) = plant_chains(copy, chains=1, length=CLUSTER_LIMITS.max_size + 6)
 
     result = dg.materialize([*ASSETS, *CHECKS], resources=resources(copy, None), raise_on_error=False,
-                            selection=dg.AssetSelection.assets(person_clusters, review_queue)
-                            | dg.AssetSelection.checks(clusters_are_sane, records_conserved))
+                            selection=publishing(dg.AssetSelection.assets(person_clusters, review_queue)
+                                                 | dg.AssetSelection.checks(clusters_are_sane, records_conserved)))
 
     assert result.success
     evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
@@ -180,8 +181,8 @@ def test_the_cluster_gate_trips_when_the_model_merges_many_unrelated_people(link
     plant_chains(copy, chains=chains, length=length)
 
     result = dg.materialize([*ASSETS, *CHECKS], resources=resources(copy, None), raise_on_error=False,
-                            selection=dg.AssetSelection.assets(person_clusters, review_queue)
-                            | dg.AssetSelection.checks(clusters_are_sane, records_conserved))
+                            selection=publishing(dg.AssetSelection.assets(person_clusters, review_queue)
+                                                 | dg.AssetSelection.checks(clusters_are_sane, records_conserved)))
 
     evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
     sane = evaluations["clusters_are_sane"]

@@ -15,6 +15,7 @@ from sepakat_dagster.defs.marts import export
 from sepakat_dagster.defs.marts.assets import EXPORT_FOLDER, EXPORTS_KEY, TARGETING_EVALUATION_KEY
 from tests.dbt.conftest import run_dbt
 from tests.defs.marts.helpers import Pipeline, graph_definitions, identity_tests, materialise, materialised_pipeline
+from tests.defs.publish.helpers import publishing
 
 MARTS = ("person_registry_presence", "targeting_list", "targeting_errors", "registry_coverage", "spm_indicators",
          "spm_indicators_published", "budget_reallocation", "rad_pd_disability_by_sex", "hazard_households_by_decile")
@@ -190,7 +191,7 @@ def test_without_ground_truth_the_evaluation_says_so(pipeline: Pipeline, tmp_pat
     assets, _ = graph_definitions()
     evaluation = [a for a in assets if TARGETING_EVALUATION_KEY in a.keys]
     result = materialise(copy, pipeline.truth.parent / "landing", tmp_path / "no_truth", tmp_path / "exports",
-                         selection=dg.AssetSelection.assets(*evaluation))
+                         selection=publishing(dg.AssetSelection.assets(*evaluation)))
     assert result.success
     (event,) = result.get_asset_materialization_events()
     assert event.materialization.metadata["ground_truth"].value == "none"

@@ -8,6 +8,7 @@ from sepakat_dagster.defs.reports.report import bar_chart, write_report
 from sepakat_dagster.defs.sources.assets import build_conservation_check, build_source_asset
 from sepakat_dagster.defs.sources.catalog import load_catalog
 from tests.conftest import pipeline_resources
+from tests.defs.publish.helpers import publishing, with_publish
 
 
 def test_the_report_shows_sources_and_gates_without_personal_data(demo_dir, warehouse, tmp_path):
@@ -15,12 +16,12 @@ def test_the_report_shows_sources_and_gates_without_personal_data(demo_dir, ware
     assets = [build_source_asset(s) for s in catalog]
     checks = [build_conservation_check(s) for s in catalog]
     definitions = dg.Definitions(
-        assets=assets, asset_checks=checks,
+        assets=with_publish(assets), asset_checks=checks,
         resources=pipeline_resources(warehouse, demo_dir / "landing"),
     )
     job = definitions.resolve_implicit_global_asset_job_def()
     with dg.DagsterInstance.ephemeral() as instance:
-        result = job.execute_in_process(instance=instance, asset_selection=[a.key for a in assets])
+        result = job.execute_in_process(instance=instance, asset_selection=publishing([a.key for a in assets]))
         assert result.success
         write_report(warehouse, tmp_path / "reports", collect_gates(instance, definitions), [], result.run_id)
     document = (tmp_path / "reports" / "latest.html").read_text()

@@ -10,6 +10,7 @@ from sepakat_dagster.defs.personal import is_personal_column
 from sepakat_dagster.defs.sources.assets import build_conservation_check, build_source_asset
 from sepakat_dagster.defs.sources.catalog import load_catalog
 from tests.conftest import pipeline_resources
+from tests.defs.publish.helpers import publishing, with_publish
 
 CATALOG = load_catalog()
 ASSETS = [build_source_asset(source) for source in CATALOG.values()]
@@ -18,8 +19,8 @@ CHECKS = [build_conservation_check(source) for source in CATALOG.values()]
 
 def materialize(warehouse: Path, landing: Path, selection=None) -> dg.ExecuteInProcessResult:
     return dg.materialize(
-        [*ASSETS, *CHECKS],
-        selection=selection,
+        [*with_publish(ASSETS), *CHECKS],
+        selection=publishing(selection),
         resources=pipeline_resources(warehouse, landing),
         raise_on_error=False,
     )
