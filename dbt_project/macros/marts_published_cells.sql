@@ -1,8 +1,9 @@
 {#-
-  The published rows of a regional mart counted by province and regency (grouping sets, region_grouping()): each
-  row's region level and code, its region keys and cells (dimensions), and its counts with the small ones
-  suppressed (suppress_small_count). One select for every such mart, so that a published table cannot show a
-  count the others would hide.
+  The rows of a publishable regional mart counted by province and regency (grouping sets, region_grouping()): each
+  row's region level and code, its region keys and cells (dimensions), and its counts, before suppression. The model
+  then passes them through suppress_small_cells (macros/disclosure.sql), which its yml's config.meta.disclosure
+  drives: one shape for every such mart, so that its region identity (province = sum of its regencies) is declared
+  the same way everywhere.
 -#}
 {% macro published_region_cells(dimensions, counts, relation='grouped') -%}
     select
@@ -14,7 +15,7 @@
         {{ dimension }},
         {%- endfor %}
         {%- for column in counts %}
-        cast({{ suppress_small_count(column) }} as bigint) as {{ column }}{{ "," if not loop.last }}
+        cast({{ column }} as bigint) as {{ column }}{{ "," if not loop.last }}
         {%- endfor %}
     from {{ relation }}
 {%- endmacro %}

@@ -1,7 +1,8 @@
 -- Households (family units with living members) inside INARISK hazard zones by region (province, regency), hazard,
 -- hazard class and reference decile, with their living members and RTLH houses: where disaster preparedness and
 -- housing programmes meet poverty. A household counts under each hazard whose class in its village makes a
--- hazard zone (hazard_classes.in_hazard_zone). Published: counts from 1 to min_cell_count - 1 are NULL.
+-- hazard zone (hazard_classes.in_hazard_zone). Publishable: small counts and the cells that would give them
+-- away are suppressed (NULL) as its yml's config.meta.disclosure declares (macros/disclosure.sql).
 with
 
 families as (
@@ -51,9 +52,11 @@ grouped as (
     )
 ),
 
-final as (
+cells as (
     {{ published_region_cells(['hazard_type', 'hazard_class', 'reference_decile'],
                               ['households', 'persons', 'households_rtlh']) }}
-)
+),
+
+final as {{ suppress_small_cells('cells', order_by=['region_code', 'hazard_type', 'hazard_class', 'reference_decile']) }}
 
 select * from final

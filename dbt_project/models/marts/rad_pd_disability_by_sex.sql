@@ -1,7 +1,8 @@
 -- RAD PD (regional action plan for persons with disabilities): living persons by region (province, regency), sex,
 -- disability, severe disability and age group (age_groups), with how many are eligible for PBI-JK (their family in
 -- the priority deciles) and receive it, live in a PKH family, and are enrolled in school (Dapodik).
--- Published: every count from 1 to min_cell_count - 1 is suppressed (NULL).
+-- Publishable: small counts and the cells that would give them away are suppressed (NULL) as its yml's
+-- config.meta.disclosure declares (macros/disclosure.sql).
 with
 
 persons as (
@@ -44,9 +45,11 @@ grouped as (
     )
 ),
 
-final as (
+cells as (
     {{ published_region_cells(['sex', 'disability', 'has_severe_disability', 'age_group'],
                               ['persons', 'eligible_pbi_jk', 'receiving_pbi_jk', 'in_pkh_family', 'enrolled_in_school']) }}
-)
+),
+
+final as {{ suppress_small_cells('cells', order_by=['region_code', 'sex', 'disability', 'has_severe_disability', 'age_group']) }}
 
 select * from final

@@ -16,6 +16,7 @@ from dagster_dbt import (
 
 from sepakat_dagster import duckdb_limits, paths
 from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE, sepakat_dbt_project
+from sepakat_dagster.defs.marts.disclosure import is_publishable
 from sepakat_dagster.defs.metadata import markdown_table
 from sepakat_dagster.defs.personal import is_personal_column
 from sepakat_dagster.defs.resources import Warehouse
@@ -101,13 +102,23 @@ PREVIEW_ROWS = 10
 
 
 def _table_metadata(con, node: Mapping[str, Any]) -> dict:
-    """Row count and a preview for every seed and model. Published marts (tag `published`, aggregates) show every
-    column; elsewhere personal columns (sepakat_dagster/defs/personal.py) are left out."""
+    """Row count of every seed and model, and a preview where its rows may be seen (docs/marts.md, "Disclosure"):
+    - a publishable table (config.meta.disclosure, sepakat_dagster/defs/marts/disclosure.py) as it is: its small
+      cells are already suppressed;
+    - a seed (reference data: codebooks, rules, regions; no person's rows) without personal columns
+      (sepakat_dagster/defs/personal.py);
+    - every other model (staging, intermediate, internal marts) by its row count only: its rows
+      are persons, families, or unsuppressed counts, and hiding personal columns does not make them publishable."""
     relation = node["relation_name"]
-    published = "published" in node.get("tags", [])
     (rows,) = con.execute(f"select count(*) from {relation}").fetchone()
     columns = [row[0] for row in con.execute(f"describe select * from {relation}").fetchall()]
-    shown = columns if published else [c for c in columns if not is_personal_column(c)]
+    if is_publishable(node):
+        shown = columns
+    elif node.get("resource_type") == "seed":
+        shown = [c for c in columns if not is_personal_column(c)]
+    else:
+        return {"dagster/row_count": rows, "preview": dg.MetadataValue.md(
+            f"Internal table (not publishable): {rows:,} rows of {len(columns)} columns; no rows are previewed.")}
     selected = ", ".join('"' + c + '"' for c in shown)
     preview = con.execute(f"select {selected} from {relation} limit {PREVIEW_ROWS}").fetchall() if shown else []
     hidden = len(columns) - len(shown)

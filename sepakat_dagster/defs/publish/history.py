@@ -7,7 +7,8 @@ each mart's key and change columns separately. Here every published mart is stor
 `unique_combination` test in dbt, and the measures are its numeric columns. A new mart or column needs nothing here,
 and two runs compare with one join.
 
-Only aggregate, publishable marts are kept (dbt tag `published`), never the by-name targeting list. The snapshot is
+Only publishable marts are kept (the disclosure declaration), suppressed as published, never the by-name
+targeting list or an internal mart. The snapshot is
 written into the run's candidate, so a run that fails keeps no history; `record_publication` stamps it when the run
 publishes and keeps the newest `retention()` runs.
 """
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 
+from sepakat_dagster.defs.marts.disclosure import publishable_tables
 from sepakat_dagster.warehouse import fetch_dicts, has_table
 
 ASSET_PATH = ["history", "mart_cells"]
@@ -76,16 +78,16 @@ def retention() -> int:
 
 
 def published_marts(manifest: Mapping) -> list[Mart]:
-    """The marts tagged `published`, each with the grain its `unique_combination` test declares."""
-    grains = {node["attached_node"]: tuple(node["test_metadata"]["kwargs"]["columns"])
+    """The publishable marts (the disclosure declaration, defs/marts/disclosure.py), each with the grain its
+    `unique_combination` test declares."""
+    grains = {node["attached_node"].split(".")[-1]: tuple(node["test_metadata"]["kwargs"]["columns"])
               for node in manifest["nodes"].values()
               if node["resource_type"] == "test" and node.get("test_metadata", {}).get("name") == "unique_combination"}
     marts = []
-    for unique_id, node in sorted(manifest["nodes"].items()):
-        if node["resource_type"] == "model" and "published" in node.get("tags", []):
-            if unique_id not in grains:
-                raise ValueError(f"{unique_id} is published but declares no grain (a unique_combination test)")
-            marts.append(Mart(node["name"], f"{node['schema']}.{node['name']}", grains[unique_id]))
+    for table in publishable_tables(manifest):
+        if table.name not in grains:
+            raise ValueError(f"{table.name} is publishable but declares no grain (a unique_combination test)")
+        marts.append(Mart(table.name, table.relation, grains[table.name]))
     return marts
 
 

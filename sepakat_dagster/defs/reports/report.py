@@ -1,7 +1,8 @@
 """The quality and lineage report for Satu Data forums: one static HTML file that opens offline in a browser.
 
-It holds aggregates only (counts, rates, rupiah), never a NIK, name or address. Sections appear as the tables
-they read exist, so the report grows with the pipeline. Charts are inline SVG: no scripts, no network.
+It holds aggregates only (counts, rates, rupiah), never a NIK, name or address, and of the marts only those dbt
+declares publishable (sepakat_dagster/defs/marts/disclosure.py), with their small cells suppressed. Sections appear
+as the tables they read exist, so the report grows with the pipeline. Charts are inline SVG: no scripts, no network.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from sepakat_dagster import duckdb_limits
+from sepakat_dagster.defs.marts.disclosure import PublishableTable, publishable_tables
 from sepakat_dagster.defs.publish import history
 from sepakat_dagster.paths import REPO_ROOT
 from sepakat_dagster.warehouse import has_table
@@ -191,39 +193,6 @@ def _linkage_section(con: duckdb.DuckDBPyConnection) -> str:
     )
 
 
-def _targeting_section(con: duckdb.DuckDBPyConnection) -> str:
-    rows = con.execute("""
-        select program_label, region_name, eligible, recipients, inclusion_errors,
-            100 * inclusion_error_rate, exclusion_errors, 100 * exclusion_error_rate
-        from marts.targeting_errors
-        where component = 'all' and region_level = 'regency'
-        order by program_label, region_name
-    """).fetchall()
-    charts = ""
-    for program in sorted({r[0] for r in rows}):
-        bars = [(r[1], r[7]) for r in rows if r[0] == program and r[7] is not None]
-        if bars:  # receipt unknown (PIP): eligibility only, no error rates to chart
-            charts += f"<h3>{_esc(program)}: exclusion errors, % of eligible</h3>" + bar_chart(bars, " %")
-    return (
-        "<h2>Targeting errors by regency</h2><p>Against the reference ranking (Regsosek deciles): inclusion errors "
-        "are recipients who are not eligible, exclusion errors eligible people or families who receive nothing. "
-        "Rates are shares of recipients and of the eligible.</p>"
-        + _table(["programme", "regency", "eligible", "recipients", "inclusion errors", "inclusion %",
-                  "exclusion errors", "exclusion %"], rows, numeric_from=2)
-        + charts
-    )
-
-
-def _budget_chart(con: duckdb.DuckDBPyConnection) -> str:
-    bars = con.execute("""
-        select coalesce(region_name, region_code), sum(net_reallocation_idr) / 1e6
-        from marts.budget_reallocation where region_level = 'regency'
-        group by all order by 2, 1
-    """).fetchall()
-    return ("<h3>Net reallocation per regency, all programmes (Rp million a year; negative: more money needed to "
-            "close exclusion errors than inclusion errors free)</h3>" + bar_chart(bars, " m"))
-
-
 def _spm_chart(con: duckdb.DuckDBPyConnection) -> str:
     bars = con.execute("""
         select indicator_code || ' ' || left(indicator, 48), achievement_pct
@@ -250,15 +219,19 @@ def _expectations_section(gates: Sequence[CheckResult], stages: dict[str, str], 
     )
 
 
-def _mart_section(con: duckdb.DuckDBPyConnection, table: str, title: str, limit: int = 40) -> str:
-    """A published mart as it is; targeting_list (by name) and unsuppressed marts are never shown here. Its first
-    rows in the order of its columns: a table's stored order is whatever the build's threads left, and the same
-    data must give the same report."""
-    relation = con.execute(f"select * from marts.{table} order by all limit {limit}")
+def _mart_section(con: duckdb.DuckDBPyConnection, table: PublishableTable, title: str, limit: int = 40) -> str:
+    """A publishable mart as it is (its small cells already suppressed in SQL); internal marts are never shown here.
+    Its first rows in the order of its columns: a table's stored order is whatever the build's threads left, and
+    the same data must give the same report. A suppressed cell reads as a dash."""
+    relation = con.execute(f"select * from {table.relation} order by all limit {limit}")
     headers = [d[0] for d in relation.description]
-    rows = relation.fetchall()
-    total = con.execute(f"select count(*) from marts.{table}").fetchone()[0]
-    note = f"<p>First {len(rows)} of {total:,} rows; the full table is <code>marts.{table}</code>.</p>"
+    withheld = {i for i, header in enumerate(headers) if header in table.withheld_columns}
+    rows = [[SUPPRESSED if value is None and i in withheld else value for i, value in enumerate(row)]
+            for row in relation.fetchall()]
+    total = con.execute(f"select count(*) from {table.relation}").fetchone()[0]
+    note = (f"<p>First {len(rows)} of {total:,} rows; the full table is <code>{_esc(table.relation)}</code>. "
+            f"{SUPPRESSED} = withheld: a count from 1 to {table.min_cell - 1}, or one that a total would give away "
+            "by subtraction.</p>")
     return f"<h2>{_esc(title)}</h2>{note}" + _table(headers, rows, numeric_from=99)
 
 
@@ -273,15 +246,23 @@ def _lineage_section(lineage: Sequence[Lineage]) -> str:
     return "<h2>Lineage</h2><p>Every published table, what it is built from and the checks on that path.</p>" + items
 
 
-# Only tables fit to publish: small counts suppressed, aggregates in rupiah, no person rows.
-MART_SECTIONS = (
-    ("budget_reallocation", "Budget reallocation by program and regency"),
-    ("spm_indicators_published", "Minimum Service Standard (SPM) achievement (small cells suppressed)"),
-    ("rad_pd_disability_by_sex", "Disability by sex, for the RAD PD plan"),
-    ("hazard_households_by_decile", "Households in hazard zones by decile"),
-)
+# Titles of the publishable marts. Which marts are shown is not decided here: only those dbt declares publishable
+# (config.meta.disclosure, sepakat_dagster/defs/marts/disclosure.py), whose small cells the SQL suppressed.
+MART_TITLES = {
+    "spm_indicators_published": "Minimum Service Standard (SPM) achievement (small cells suppressed)",
+    "rad_pd_disability_by_sex": "Disability by sex, for the RAD PD plan",
+    "hazard_households_by_decile": "Households in hazard zones by decile",
+}
+SUPPRESSED = "\u2013"
 
-MART_CHARTS = {"budget_reallocation": _budget_chart, "spm_indicators_published": _spm_chart}
+MART_CHARTS = {"spm_indicators_published": _spm_chart}
+
+
+def _shown_lineage(lineage: Sequence[Lineage], publishable: set[str]) -> list[Lineage]:
+    """Lineage of the publishable marts and of the other reported tables; not of internal dbt models."""
+    return [item for item in lineage
+            if item.asset.split("/")[0] not in ("marts", "intermediate") or item.asset.replace("/", ".") in publishable]
+
 
 STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#1d2733;padding:0 1em}
@@ -309,11 +290,14 @@ def render_report(
             sections.append(_linkage_section(con))
         if run_id and has_table(con, "history", "mart_cells"):
             sections.append(_changes_section(con, run_id))
-        if has_table(con, "marts", "targeting_errors"):
-            sections.append(_targeting_section(con))
-        for table, title in MART_SECTIONS:
-            if has_table(con, "marts", table):
-                sections.append(_mart_section(con, table, title) + MART_CHARTS.get(table, lambda _: "")(con))
+        order = list(MART_TITLES)
+        tables = sorted(publishable_tables(), key=lambda t: (order.index(t.name) if t.name in order else len(order),
+                                                              t.name))
+        for table in tables:
+            if has_table(con, *table.relation.split(".")):
+                sections.append(_mart_section(con, table, MART_TITLES.get(table.name, table.name))
+                                + MART_CHARTS.get(table.name, lambda _: "")(con))
+    lineage = _shown_lineage(lineage, {t.relation for t in tables})
     if lineage:
         sections.append(_lineage_section(lineage))
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
