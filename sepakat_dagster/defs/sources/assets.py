@@ -37,9 +37,11 @@ def _column_schema(source: Source) -> dg.TableSchema:
 def _materialization_metadata(result: LoadResult, preview: list[dict]) -> dict:
     return {
         "dagster/row_count": result.rows_loaded,
-        "rows_read": result.rows_read,
+        "rows_read": result.rows_read,  # records (a quoted field may span lines), not physical lines
         "rows_quarantined": result.rows_quarantined,
         "blank_lines": result.blank_lines,
+        "multi_line_records": result.multi_line_records,
+        "encoding": result.encoding,
         "file": result.file_name,
         "file_sha256": result.sha256,
         "vintage": str(result.vintage) if result.vintage else "unknown",
@@ -74,9 +76,10 @@ def build_source_asset(source: Source) -> dg.AssetsDefinition:
                 preview = preview_rows(con, source)
         except UnusableFileError as error:
             raise dg.Failure(description=str(error)) from None
+        context.log.info(f"{result.file_name}: read as {result.encoding}; {result.rows_read} records")
         if result.rows_quarantined:
             context.log.warning(
-                f"{result.file_name}: {result.rows_quarantined} of {result.rows_read} rows quarantined "
+                f"{result.file_name}: {result.rows_quarantined} of {result.rows_read} records quarantined "
                 f"(see audit.quarantine where source = '{source.name}')"
             )
         return dg.MaterializeResult(
@@ -89,9 +92,10 @@ def build_conservation_check(source: Source) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=dg.AssetKey(["raw", source.name]),
         name="rows_conserved",
-        description="Records in the landed file = rows in the raw table + rows in quarantine, exactly. Zero "
-        "tolerance on purpose: the loader writes both in one transaction, so a record unaccounted for is a loader "
-        "bug, not a bad record, whatever the size of the file.",
+        description="Records in the landed file (CSV records, a quoted field may span lines; blank lines are none) "
+        "= rows in the raw table + records in quarantine, exactly. Zero tolerance on purpose: the loader writes both "
+        "in one transaction, so a record unaccounted for is a loader bug, not a bad record, whatever the size of "
+        "the file.",
         blocking=True,
         pool="duckdb",
     )
@@ -114,7 +118,7 @@ def build_conservation_check(source: Source) -> dg.AssetChecksDefinition:
             ).fetchone()[0]
         return dg.AssetCheckResult(
             passed=read == loaded + quarantined,
-            metadata={"rows_read": read, "rows_loaded": loaded, "rows_quarantined": quarantined,
+            metadata={"records_read": read, "records_loaded": loaded, "records_quarantined": quarantined,
                       "difference": read - loaded - quarantined},
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import functools
 import re
 from dataclasses import dataclass, field
@@ -43,12 +44,42 @@ class Column:
     max: float | None = None
 
 
+# The encodings a delivery may be declared in, each by the Python codec that reads it. `utf-16` without a
+# byte-order mark is read little-endian, as Windows and Excel ("Unicode Text") write it. A byte-order mark in the
+# file wins over the declaration (the loader's `detect_decoding`).
+ENCODINGS = {
+    "utf-8": "utf-8",
+    "utf-8-sig": "utf-8",
+    "cp1252": "cp1252",  # windows-1252: Excel's "CSV" on a Western/Indonesian Windows
+    "iso8859-1": "latin-1",
+    "utf-16": "utf-16-le",
+    "utf-16-le": "utf-16-le",
+    "utf-16-be": "utf-16-be",
+}
+
+
+def codec_of(encoding: str) -> str:
+    """The Python codec a declared encoding is read with ('windows-1252' -> 'cp1252'); ValueError if unsupported."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        name = None
+    if name not in ENCODINGS:
+        raise ValueError(
+            f"unsupported encoding {encoding!r}: use utf-8, windows-1252, iso-8859-1, utf-16, utf-16le or utf-16be"
+        )
+    return ENCODINGS[name]
+
+
 @dataclass(frozen=True)
 class FileFormat:
     type: str  # csv or jsonl
     delimiter: str = ","
     quote: str = '"'
-    encoding: str = "utf-8"
+    encoding: str = "utf-8"  # as declared; a byte-order mark in the file wins over it
+
+    def __post_init__(self) -> None:
+        codec_of(self.encoding)
 
 
 @dataclass(frozen=True)
@@ -85,6 +116,10 @@ def _source(name: str, raw: dict) -> Source:
     names = [c.name for c in columns]
     if len(set(names)) != len(names):
         raise ValueError(f"source {name}: duplicate column names")
+    try:
+        file_format = FileFormat(**raw["format"])
+    except ValueError as error:
+        raise ValueError(f"source {name}: {error}") from None
     missing_keys = set(raw["key"]) - set(names)
     if missing_keys:
         raise ValueError(f"source {name}: key columns {sorted(missing_keys)} are not declared")
@@ -94,7 +129,7 @@ def _source(name: str, raw: dict) -> Source:
         description=raw["description"],
         owner=raw["owner"],
         path=raw["path"],
-        format=FileFormat(**raw["format"]),
+        format=file_format,
         key=tuple(raw["key"]),
         columns=columns,
         max_quarantine_share=raw.get("max_quarantine_share", 0.5),
