@@ -37,6 +37,7 @@ def fit_person_model(context: dg.OpExecutionContext, config: TrainingConfig, war
                      person_model: PersonModel) -> None:
     con = records.connect()
     try:
+        # Trained on the published warehouse, read only: training writes a model file, never the warehouse.
         count = records.copy_from_warehouse(con, warehouse.database)
         deterministic.link_on_nik(con)  # the prepared records carry the columns the prediction rules name
         result = train.train(con, Path(person_model.path), {"description": config.trained_on, "records": count},

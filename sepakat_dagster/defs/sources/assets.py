@@ -1,11 +1,10 @@
 """One asset per landed source file (group `sources`), each guarded by a blocking row-conservation check."""
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from sepakat_dagster.defs.metadata import markdown_table
 from sepakat_dagster.defs.personal import is_personal_column
-from sepakat_dagster.defs.resources import LandingDirectory
+from sepakat_dagster.defs.resources import LandingDirectory, Warehouse
 from sepakat_dagster.defs.sources.catalog import SQL_TYPES, Source, load_catalog
 from sepakat_dagster.defs.sources.loader import (
     LandedFile,
@@ -68,7 +67,7 @@ def build_source_asset(source: Source) -> dg.AssetsDefinition:
         },
         pool="duckdb",
     )
-    def _load(context: dg.AssetExecutionContext, warehouse: DuckDBResource, landing: LandingDirectory):
+    def _load(context: dg.AssetExecutionContext, warehouse: Warehouse, landing: LandingDirectory):
         try:
             landed = find_landed_file(source, landing.root)
             with measure() as usage, warehouse.get_connection() as con:
@@ -99,7 +98,7 @@ def build_conservation_check(source: Source) -> dg.AssetChecksDefinition:
         blocking=True,
         pool="duckdb",
     )
-    def _check(warehouse: DuckDBResource, landing: LandingDirectory) -> dg.AssetCheckResult:
+    def _check(warehouse: Warehouse, landing: LandingDirectory) -> dg.AssetCheckResult:
         with warehouse.get_connection() as con:
             file_name = con.execute(
                 "select file_name from audit.source_loads where source = ? order by loaded_at desc limit 1",
