@@ -42,7 +42,9 @@ def test_unset_optional_locations_sit_beside_the_warehouse_and_the_landing_folde
     assert Path(initialised(linkage_resources(), "person_model").path) == model_path()
     assert Path(initialised(automation_resources(), "alerts").path) == located_env / "home" / "alerts.jsonl"
     shared = resources()
-    assert initialised(shared, "warehouse").database == str(located_env / "wh" / "warehouse.duckdb")
+    with dg.build_resources({"warehouse": shared.resources["warehouse"]}) as built:  # it has a teardown
+        assert built.warehouse.database == str(located_env / "wh" / "warehouse.duckdb")
+        assert built.warehouse.path == located_env / "wh" / "warehouse.duckdb"  # outside a run: the published file
     assert initialised(shared, "landing").root == located_env / "province" / "landing"
     assert initialised(shared, "reports").root == REPORTS.default()
 

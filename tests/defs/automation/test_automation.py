@@ -31,13 +31,13 @@ def test_nightly_schedule_refreshes_everything_at_two_in_jakarta():
 
 def evaluate_sensor(instance, landing, warehouse, cursor=None):
     repository = defs().get_repository_def()
-    context = dg.build_sensor_context(
+    with dg.build_sensor_context(
         instance=instance,
         cursor=cursor,
         repository_def=repository,
         resources={"landing": LandingDirectory(path=str(landing)), "warehouse": Warehouse(database=str(warehouse))},
-    )
-    request = new_deliveries(context)
+    ) as context:
+        request = new_deliveries(context)
     if isinstance(request, dg.RunRequest):
         # The daemon refuses a request naming an asset it cannot materialise (such as the trained model's spec).
         graph = repository.asset_graph

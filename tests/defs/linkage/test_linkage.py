@@ -28,7 +28,7 @@ from sepakat_dagster.defs.linkage.train_job import person_model, train_person_mo
 from sepakat_dagster.defs.reports.summary import render_summary
 from sepakat_dagster.defs.resources import Warehouse
 from tests.defs.linkage.helpers import build_person_warehouse
-from tests.defs.publish.helpers import publishing, with_publish
+from tests.defs.publish.helpers import file_digest, publishing, with_publish
 
 ASSETS = with_publish([person_links, person_clusters, review_queue, evaluation, person_model])
 CHECKS = [records_conserved, clusters_are_sane]
@@ -179,6 +179,7 @@ def test_the_cluster_gate_trips_when_the_model_merges_many_unrelated_people(link
     length = CLUSTER_LIMITS.max_size + 2
     chains = int(records * CLUSTER_LIMITS.max_oversized_record_share * 2 / length) + 1  # twice the allowed share
     plant_chains(copy, chains=chains, length=length)
+    published = file_digest(copy)
 
     result = dg.materialize([*ASSETS, *CHECKS], resources=resources(copy, None), raise_on_error=False,
                             selection=publishing(dg.AssetSelection.assets(person_clusters, review_queue)
@@ -191,6 +192,7 @@ def test_the_cluster_gate_trips_when_the_model_merges_many_unrelated_people(link
     assert sane.metadata["split_record_share"].value > CLUSTER_LIMITS.max_oversized_record_share
     assert not result.success  # blocking: what depends on the clusters does not run
     assert not result.asset_materializations_for_node("linkage__review_queue")
+    assert file_digest(copy) == published  # the run wrote its candidate only: nothing was published
 
 
 def test_the_conservation_check_fails_when_a_record_is_lost_and_stops_what_follows(warehouse_copy, demo_dir):

@@ -15,7 +15,7 @@ from sepakat_dagster.defs.marts import export
 from sepakat_dagster.defs.marts.assets import EXPORT_FOLDER, EXPORTS_KEY, TARGETING_EVALUATION_KEY
 from tests.dbt.conftest import run_dbt
 from tests.defs.marts.helpers import Pipeline, graph_definitions, identity_tests, materialise, materialised_pipeline
-from tests.defs.publish.helpers import publishing
+from tests.defs.publish.helpers import file_digest, publishing
 
 MARTS = ("person_registry_presence", "targeting_list", "targeting_errors", "registry_coverage", "spm_indicators",
          "spm_indicators_published", "budget_reallocation", "rad_pd_disability_by_sex", "hazard_households_by_decile")
@@ -179,13 +179,15 @@ def test_marts_that_do_not_add_up_stop_the_exports_and_the_evaluation(pipeline: 
     from sepakat_dagster.defs.dbt.assets import sepakat_dbt_marts
 
     copy = break_two_marts(pipeline, tmp_path / "wh")
+    published = file_digest(copy)
     identities = [key for key in sepakat_dbt_marts.check_keys if key.name in identity_tests()]
     result = materialise(copy, pipeline.truth.parent / "landing", pipeline.truth, tmp_path / "exports",
-                         selection=dg.AssetSelection.checks(*identities)
-                         | dg.AssetSelection.assets(EXPORTS_KEY, TARGETING_EVALUATION_KEY))
+                         selection=publishing(dg.AssetSelection.checks(*identities)
+                                              | dg.AssetSelection.assets(EXPORTS_KEY, TARGETING_EVALUATION_KEY)))
     assert not result.success
     assert {e.check_name for e in result.get_asset_check_evaluations() if not e.passed} == BROKEN_IDENTITIES
-    assert not result.get_asset_materialization_events()  # neither the exports nor the evaluation ran
+    assert not result.get_asset_materialization_events()  # neither the exports, the evaluation nor `publish` ran
+    assert file_digest(copy) == published
 
 
 def test_without_ground_truth_the_evaluation_says_so(pipeline: Pipeline, tmp_path: Path):
@@ -195,7 +197,7 @@ def test_without_ground_truth_the_evaluation_says_so(pipeline: Pipeline, tmp_pat
     result = materialise(copy, pipeline.truth.parent / "landing", tmp_path / "no_truth", tmp_path / "exports",
                          selection=publishing(dg.AssetSelection.assets(*evaluation)))
     assert result.success
-    (event,) = result.get_asset_materialization_events()
+    (event,) = [e for e in result.get_asset_materialization_events() if e.asset_key == TARGETING_EVALUATION_KEY]
     assert event.materialization.metadata["ground_truth"].value == "none"
     with duckdb.connect(str(copy), read_only=True) as con:
         assert not con.execute("select count(*) from information_schema.tables where table_schema = 'evaluation' "

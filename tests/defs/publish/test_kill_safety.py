@@ -3,14 +3,16 @@ once the next refresh has run, and is recorded as failed; the next refresh publi
 does.
 
 Each refresh is the real `sepakat refresh` command in a process group of its own (dbt's process included), on the
-session's small generated province. The test watches the run's events in the Dagster instance and kills the group
-as soon as a step of the chosen stage has started.
+session's small generated province, starting from what the session's uninterrupted run of the whole graph
+published. The test watches the run's events in the Dagster instance and kills the group as soon as a step of the
+chosen stage has started.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -23,7 +25,8 @@ import pytest
 
 from sepakat_dagster.definitions import defs
 from sepakat_dagster.defs.stages import step_stages
-from tests.test_cli import PSEUDONYM_KEY, RUN_TIMEOUT_S, VENV_BIN, write_instance
+from tests.defs.marts.helpers import PSEUDONYM_KEY, materialised_pipeline
+from tests.test_cli import RUN_TIMEOUT_S, VENV_BIN, write_instance
 
 KILLED_STAGES = ("ingest", "gates", "harmonise", "link", "marts", "report")
 LEFTOVER_SUFFIXES = (".wal", ".tmp", ".partial", ".replaced", ".lock")
@@ -101,7 +104,14 @@ def kill_inside(province: Province, stage: str, instance: dg.DagsterInstance, gr
 
 @pytest.fixture(scope="module")
 def province(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Province:
+    """A copy of what the session's uninterrupted run of the whole graph published (warehouse, exports, report),
+    with a run history of its own."""
+    pipeline = materialised_pipeline(demo_dir, tmp_path_factory)
     folder = tmp_path_factory.mktemp("kill")
+    shutil.copyfile(pipeline.warehouse, folder / "warehouse.duckdb")
+    shutil.copytree(pipeline.exports, folder / "exports")
+    (folder / "reports").mkdir()
+    shutil.copyfile(pipeline.warehouse.parent / "reports" / "latest.html", folder / "reports" / "latest.html")
     home = folder / "dagster_home"
     write_instance(home)
     return Province(folder, demo_dir / "landing", demo_dir / "truth", home)
@@ -109,7 +119,6 @@ def province(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Provin
 
 def test_a_refresh_killed_in_any_stage_changes_nothing_and_the_next_one_publishes_the_same(
         province: Province, monkeypatch: pytest.MonkeyPatch):
-    province.refresh()
     published = file_digests(province.warehouse.parent)
     uninterrupted = mart_hashes(province.warehouse)
     assert {"targeting_list", "spm_indicators_published", "budget_reallocation"} <= set(uninterrupted)

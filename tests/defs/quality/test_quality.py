@@ -17,6 +17,7 @@ from sepakat_dagster.defs.quality.gates import load_gates
 from sepakat_dagster.defs.quality.validate import run_gate
 from sepakat_dagster.paths import SEEDS_DIR
 from tests.defs.marts.helpers import Pipeline, materialise, materialised_pipeline
+from tests.defs.publish.helpers import file_digest
 
 MARTS = ("person_registry_presence", "targeting_list", "targeting_errors", "registry_coverage", "spm_indicators",
          "spm_indicators_published", "budget_reallocation")
@@ -99,6 +100,7 @@ def test_a_bad_batch_stops_at_its_gate_and_no_mart_changes(pipeline: Pipeline, t
         writer.writeheader()
         writer.writerows({**row, "desil": "1"} for row in rows)
     before = _fingerprints(warehouse)
+    published = file_digest(warehouse)
 
     result = materialise(warehouse, landing, pipeline.truth, tmp_path / "exports")
 
@@ -112,6 +114,33 @@ def test_a_bad_batch_stops_at_its_gate_and_no_mart_changes(pipeline: Pipeline, t
     assert dg.AssetKey(["raw", "regsosek_keluarga"]) in materialised
     assert not [key for key in materialised if key.path[0] in ("staging", "intermediate", "linkage", "marts")]
     assert _fingerprints(warehouse) == before
+    assert file_digest(warehouse) == published  # raw was replaced in the run's candidate only
+
+
+def test_a_delivery_in_another_coding_fails_harmonisation_and_nothing_is_published(pipeline: Pipeline,
+                                                                                    tmp_path: Path):
+    warehouse = pipeline.copy_warehouse(tmp_path / "wh")
+    landing = tmp_path / "landing"
+    shutil.copytree(pipeline.truth.parent / "landing", landing)
+    # Roof materials in a coding the codebook does not know: the raw gate has no rule on roofs, the staging model's
+    # `codes_are_mapped` test (at most 0.1 % unmapped) fails the harmonisation build.
+    (households,) = (landing / "regsosek").glob("regsosek_keluarga_*.csv")
+    with households.open(newline="", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    with households.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({**row, "atap": "R" + row["atap"]} for row in rows)
+    published = file_digest(warehouse)
+
+    result = materialise(warehouse, landing, pipeline.truth, tmp_path / "exports")
+
+    assert not result.success
+    failed = {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
+    assert "codes_are_mapped_stg_regsosek__households__roof_material" in failed
+    materialised = {event.asset_key for event in result.get_asset_materialization_events()}
+    assert not [key for key in materialised if key.path[0] in ("linkage", "marts", "publish")]
+    assert file_digest(warehouse) == published
 
 
 def test_the_report_shows_every_suite_by_stage_and_links_the_data_docs(pipeline: Pipeline):
