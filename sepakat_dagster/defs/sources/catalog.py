@@ -46,7 +46,7 @@ class Column:
 
 # The encodings a delivery may be declared in, each by the Python codec that reads it. `utf-16` without a
 # byte-order mark is read little-endian, as Windows and Excel ("Unicode Text") write it. A byte-order mark in the
-# file wins over the declaration (the loader's `detect_decoding`).
+# file wins over the declaration (`file_bytes.detect_decoding`).
 ENCODINGS = {
     "utf-8": "utf-8",
     "utf-8-sig": "utf-8",

@@ -15,18 +15,18 @@ import dagster as dg
 import pytest
 
 from sepakat_dagster import duckdb_limits
-from sepakat_dagster.defs.sources import loader
+from sepakat_dagster.defs.sources import file_bytes
 from sepakat_dagster.defs.sources.assets import build_conservation_check, build_source_asset
 from sepakat_dagster.defs.sources.catalog import FileFormat, load_catalog
+from sepakat_dagster.defs.sources.file_bytes import detect_decoding
 from sepakat_dagster.defs.sources.loader import (
-    MAX_RECORD_LINES,
     SCIENTIFIC_NOTATION_REASON,
     LandedFile,
-    detect_decoding,
     load_source,
     recount_file,
     vintage_of,
 )
+from sepakat_dagster.defs.sources.records import MAX_RECORD_LINES
 from tests.conftest import pipeline_resources
 from tests.defs.sources.test_loader import CROSSWALK, DTKS_HEADER, REGIONS
 
@@ -340,7 +340,7 @@ def test_a_carriage_return_alone_is_a_line_break_not_lost_text(tmp_path, con, se
 
 @pytest.mark.parametrize("block", [1, 2, 3, 5, 8])
 def test_transcoding_is_exact_across_block_boundaries(tmp_path, monkeypatch, block):
-    monkeypatch.setattr(loader, "_TRANSCODE_BLOCK", block)
+    monkeypatch.setattr(file_bytes, "_TRANSCODE_BLOCK", block)
     text = "a;Anaé\r\nb;\"Ségu\rx\"\r\nc;€\x1f\x1e\x1d\x1cz\r\x1f\nd;\U0001d538\r\n"  # and a 4-byte character
     encodings = [("utf-16-le", codecs.BOM_UTF16_LE, "utf-8"), ("utf-16-be", codecs.BOM_UTF16_BE, "utf-8"),
                  ("cp1252", b"", "windows-1252"), ("utf-8", codecs.BOM_UTF8, "utf-8")]
@@ -348,11 +348,11 @@ def test_transcoding_is_exact_across_block_boundaries(tmp_path, monkeypatch, blo
         text_in = text.replace("\U0001d538", "A") if codec == "cp1252" else text
         path, copy = tmp_path / f"{codec}.csv", tmp_path / f"{codec}.utf8"
         path.write_bytes(bom + text_in.encode(codec))
-        loader.transcode_to_utf8(path, copy, detect_decoding(path, declared))
+        file_bytes.transcode_to_utf8(path, copy, detect_decoding(path, declared))
         expected = text_in.replace("\r\n", "\n").replace("\r", "\n").replace("\x1c", "\x1a")
         assert copy.read_bytes() == expected.encode("utf-8"), codec
     path.write_bytes(b"ok\r\nbad \x81 byte\r\n")  # 0x81 is no windows-1252 character: invalid UTF-8 in the copy
-    loader.transcode_to_utf8(path, copy, detect_decoding(path, "windows-1252"))
+    file_bytes.transcode_to_utf8(path, copy, detect_decoding(path, "windows-1252"))
     assert copy.read_bytes() == b"ok\nbad \xff byte\n"
 
 
