@@ -1,6 +1,6 @@
 """Kill safety: a refresh killed with SIGKILL inside any stage changes nothing readers see, leaves nothing behind
 once the next refresh has run, and is recorded as failed; the next refresh publishes what an uninterrupted one
-does.
+does. After these real runs of the command, the pseudonym key is nowhere on disk.
 
 Each refresh is the real `sepakat refresh` command in a process group of its own (dbt's process included), on the
 session's small generated province, starting from what the session's uninterrupted run of the whole graph
@@ -25,6 +25,7 @@ import pytest
 
 from sepakat_dagster.definitions import defs
 from sepakat_dagster.defs.stages import step_stages
+from sepakat_dagster.paths import DBT_PROJECT_DIR
 from tests.defs.marts.helpers import PSEUDONYM_KEY, materialised_pipeline
 from tests.test_cli import RUN_TIMEOUT_S, VENV_BIN, write_instance
 
@@ -142,3 +143,9 @@ def test_a_refresh_killed_in_any_stage_changes_nothing_and_the_next_one_publishe
                  if path.name.endswith(LEFTOVER_SUFFIXES) or path.name == "candidate"]
     assert leftovers == []
     assert not list((province.folder / "duckdb_spill").glob("*"))
+    # The pseudonym key reached every run through the environment only: not in dbt's target folder, the run
+    # history (Dagster's home) or anything the runs wrote beside the warehouse.
+    key = PSEUDONYM_KEY.encode()
+    places = [province.home, province.folder, DBT_PROJECT_DIR / "target"]
+    assert [path for place in places for path in place.rglob("*") if path.is_file() and key in path.read_bytes()] \
+        == []
