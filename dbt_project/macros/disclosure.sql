@@ -19,7 +19,7 @@
   Secondary suppression: in every declared identity, a withheld cell must not be recoverable by subtraction. While
   a group has exactly one withheld cell, or its withheld parts add up to a small count beside a published total,
   the smallest published part (non-zero first, then the model's order; the total last) is withheld too. Each pass is
-  one set-based select over the aggregate; the passes repeat a fixed number of times (var disclosure_passes, 8;
+  one set-based select over the aggregate; the passes repeat a fixed number of times (var disclosure_passes, 32;
   deterministic), and the model fails to build if a recoverable cell is left after the last.
 -#}
 
@@ -79,7 +79,7 @@
     {#- The yml's config reaches the model only after parsing: the SQL is rendered for real when it executes. -#}
     {%- if not execute -%}{{ return('(select * from ' ~ relation ~ ')') }}{%- endif -%}
     {%- set declared = disclosure_declaration() -%}
-    {%- set passes = passes or var('disclosure_passes', 8) | int -%}
+    {%- set passes = passes or var('disclosure_passes', 32) | int -%}
     {%- set k = var('min_cell_count') | int -%}
     {%- set units = disclosure_units(declared) -%}
     {%- set totals = declared.get('totals') or [] -%}
