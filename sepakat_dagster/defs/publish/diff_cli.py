@@ -41,10 +41,10 @@ def _diff(args: argparse.Namespace) -> int:
     print(f"{len(moved):,} published values moved by more than {args.tolerance:.1%} from run {before[:8]} to "
           f"{after[:8]} (empty: suppressed or absent)")
     if moved:
-        print(f"{'mart':<28} {'cell':<70} {'measure':<24} {'before':>14} {'after':>14} {'change':>12}")
+        print(f"{'mart':<28} {'measure':<24} {'before':>14} {'after':>14} {'change':>12}  cell")
     for change in moved[:args.limit] if args.limit else moved:
-        print(f"{change.mart:<28} {change.cell[:70]:<70} {change.measure[:24]:<24} {_value(change.before):>14} "
-              f"{_value(change.after):>14} {_value(change.difference):>12}")
+        print(f"{change.mart:<28} {change.measure[:24]:<24} {_value(change.before):>14} {_value(change.after):>14} "
+              f"{_value(change.difference):>12}  {change.cell}")
     if args.limit and len(moved) > args.limit:
         print(f"... {len(moved) - args.limit:,} more (--limit 0 lists all)")
     return 0
