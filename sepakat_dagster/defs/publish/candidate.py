@@ -183,7 +183,7 @@ def _apply(moves: list[Move]) -> None:
                 move.source.rename(move.destination)
             else:
                 os.replace(move.source, move.destination)
-            _fsync_folder(move.destination.parent)
+            _fsync(move.destination.parent)
         _remove(aside)
 
 
@@ -199,7 +199,7 @@ def _write_durably(path: Path, text: str) -> None:
     temporary.write_text(text, encoding="utf-8")
     _fsync(temporary)
     os.replace(temporary, path)
-    _fsync_folder(path.parent)
+    _fsync(path.parent)
 
 
 def _fsync(path: Path) -> None:
@@ -208,10 +208,6 @@ def _fsync(path: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
-
-
-def _fsync_folder(folder: Path) -> None:
-    _fsync(folder)
 
 
 def _cannot_write(folder: Path, error: OSError, needed: int | None = None) -> str:

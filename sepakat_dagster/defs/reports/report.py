@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import subprocess
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -138,9 +139,7 @@ def _changes_section(con: duckdb.DuckDBPyConnection, run_id: str) -> str:
         return ("<h2>Change since the previous run</h2><p>This is the first published run of this warehouse: "
                 "there is nothing to compare with yet.</p>")
     moved = history.changes(con, previous, run_id)
-    by_mart: dict[str, int] = {}
-    for change in moved:
-        by_mart[change.mart] = by_mart.get(change.mart, 0) + 1
+    by_mart = Counter(change.mart for change in moved)
     rows = [(c.mart, c.cell, c.measure, c.before, c.after, c.difference) for c in moved[:CHANGES_SHOWN]]
     more = f"<p>{len(moved) - CHANGES_SHOWN:,} more: <code>sepakat diff {previous[:8]} {run_id[:8]}</code> lists " \
         "them all.</p>" if len(moved) > CHANGES_SHOWN else ""

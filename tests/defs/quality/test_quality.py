@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
@@ -86,19 +87,24 @@ def test_the_targeting_list_gate_takes_its_programmes_and_band_from_the_rules_ta
         ("expect_column_values_to_be_in_set", "program"), ("expect_column_values_to_be_between", "reference_decile")}
 
 
-def test_a_bad_batch_stops_at_its_gate_and_no_mart_changes(pipeline: Pipeline, tmp_path: Path):
-    warehouse = pipeline.copy_warehouse(tmp_path / "wh")
-    landing = tmp_path / "landing"
-    shutil.copytree(pipeline.truth.parent / "landing", landing)
-    # Every household put in decile 1: each value is a valid decile, so the loader accepts the file; only the
-    # distribution expectation can tell that the delivery is broken.
+def rewrite_households(landing: Path, change: Callable[[dict], dict]) -> None:
+    """The Regsosek household delivery in `landing` with `change` applied to every row."""
     (households,) = (landing / "regsosek").glob("regsosek_keluarga_*.csv")
     with households.open(newline="", encoding="utf-8") as file:
         rows = list(csv.DictReader(file))
     with households.open("w", newline="", encoding="utf-8") as file:
         writer = csv.DictWriter(file, fieldnames=list(rows[0]))
         writer.writeheader()
-        writer.writerows({**row, "desil": "1"} for row in rows)
+        writer.writerows(change(row) for row in rows)
+
+
+def test_a_bad_batch_stops_at_its_gate_and_no_mart_changes(pipeline: Pipeline, tmp_path: Path):
+    warehouse = pipeline.copy_warehouse(tmp_path / "wh")
+    landing = tmp_path / "landing"
+    shutil.copytree(pipeline.truth.parent / "landing", landing)
+    # Every household put in decile 1: each value is a valid decile, so the loader accepts the file; only the
+    # distribution expectation can tell that the delivery is broken.
+    rewrite_households(landing, lambda row: {**row, "desil": "1"})
     before = _fingerprints(warehouse)
     published = file_digest(warehouse)
 
@@ -124,13 +130,7 @@ def test_a_delivery_in_another_coding_fails_harmonisation_and_nothing_is_publish
     shutil.copytree(pipeline.truth.parent / "landing", landing)
     # Roof materials in a coding the codebook does not know (101-109 for 1-9): still integers, so the loader and the
     # raw gate accept them; the staging model's `codes_are_mapped` test (at most 0.1 % unmapped) fails the build.
-    (households,) = (landing / "regsosek").glob("regsosek_keluarga_*.csv")
-    with households.open(newline="", encoding="utf-8") as file:
-        rows = list(csv.DictReader(file))
-    with households.open("w", newline="", encoding="utf-8") as file:
-        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows({**row, "atap": str(100 + int(row["atap"]))} for row in rows)
+    rewrite_households(landing, lambda row: {**row, "atap": str(100 + int(row["atap"]))})
     published = file_digest(warehouse)
 
     result = materialise(warehouse, landing, pipeline.truth, tmp_path / "exports")

@@ -28,7 +28,7 @@ from sepakat_dagster.defs.sources.loader import (
 )
 from sepakat_dagster.defs.sources.records import MAX_RECORD_LINES
 from tests.conftest import pipeline_resources
-from tests.defs.sources.test_loader import CROSSWALK, DTKS_HEADER, REGIONS
+from tests.defs.sources.test_loader import DTKS_HEADER
 
 RUTA_HEADER = (
     "ID_DTKS;NO_KK;KODE_DESA;ALAMAT;DESIL;PKH;BPNT;ATAP;DINDING;LANTAI;LUAS_LANTAI;SUMBER_AIR;JAMBAN;PENERANGAN;"
@@ -38,15 +38,6 @@ HEALTH_HEADER = "\t".join(
     ["id_layanan", "nik", "nama_pasien", "tgl_lahir", "jk", "kode_desa", "kode_puskesmas", "jenis_layanan",
      "tgl_layanan", "sesuai_standar"]
 )
-
-
-@pytest.fixture
-def seeds(tmp_path: Path) -> Path:
-    folder = tmp_path / "seeds"
-    folder.mkdir()
-    (folder / "ref_regions.csv").write_text(REGIONS)
-    (folder / "ref_region_crosswalk_bps.csv").write_text(CROSSWALK)
-    return folder
 
 
 @pytest.fixture
