@@ -1,0 +1,37 @@
+-- RAD PD coverage: living persons with a severe disability (Washington Group "cannot do at all" in a domain, the
+-- PKH severe-disability condition) by region (province, regency) and which assistance reaches them: their family
+-- receives PKH, they receive PBI-JK, both or neither (DTKS receipt, int_marts_program_units and
+-- int_marts_families). Publishable: small counts and the cells that would give them away are suppressed (NULL) as
+-- its yml's config.meta.disclosure declares (macros/disclosure.sql).
+with
+
+persons as (
+    select
+        province_code,
+        regency_code,
+        case
+            when family_receives_pkh and receives_pbi_jk then 'pkh_and_pbi_jk'
+            when family_receives_pkh then 'pkh_only'
+            when receives_pbi_jk then 'pbi_jk_only'
+            else 'neither'
+        end as assistance
+    from {{ ref('int_marts_social_persons') }}
+    where has_severe_disability
+),
+
+grouped as (
+    select
+        {{- region_grouping() }},
+        assistance,
+        count(*) as persons
+    from persons
+    group by grouping sets ((province_code, assistance), (province_code, regency_code, assistance))
+),
+
+cells as (
+    {{ published_region_cells(['assistance'], ['persons']) }}
+),
+
+final as {{ suppress_small_cells('cells', order_by=['region_code', 'assistance']) }}
+
+select * from final
