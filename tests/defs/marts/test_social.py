@@ -252,20 +252,24 @@ def test_severe_disability_and_its_assistance_match_the_truth(pipeline: Pipeline
             join truth_persons as t on t.person_id = link.true_person_id
             join true_receipt as r on r.person_id = link.true_person_id
         """).fetchone()
-        _, differ = _shown_cells_differ(con, "rad_pd_severe_disability_coverage", ["assistance"], "persons", """
-            select province_code, regency_code, assistance, count(*) as expected from (
-                select province_code, regency_code, case
-                    when family_receives_pkh and receives_pbi_jk then 'pkh_and_pbi_jk'
-                    when family_receives_pkh then 'pkh_only' when receives_pbi_jk then 'pbi_jk_only'
-                    else 'neither' end as assistance
-                from wh.intermediate.int_marts_social_persons where has_severe_disability)
-            group by grouping sets ((province_code, assistance), (province_code, regency_code, assistance))
+        shown, differ = _shown_cells_differ(
+            con, "rad_pd_disability_coverage", ["disability", "assistance"], "persons", """
+            select province_code, regency_code, disability, assistance, count(*) as expected from (
+                select province_code, regency_code,
+                    case when has_severe_disability then 'severe_disability' else 'other_disability' end
+                        as disability,
+                    case when family_receives_pkh and receives_pbi_jk then 'pkh_and_pbi_jk'
+                        when family_receives_pkh then 'pkh_only' when receives_pbi_jk then 'pbi_jk_only'
+                        else 'neither' end as assistance
+                from wh.intermediate.int_marts_social_persons where has_disability)
+            group by grouping sets ((province_code, disability, assistance),
+                (province_code, regency_code, disability, assistance))
         """)
     # Persons Regsosek never interviewed cannot show a Washington Group "cannot do at all"; a death no village forum
     # reported leaves the person counted as living.
     assert linked > 0 and true_alive - 3 <= linked <= true_all
     assert flagged_wrongly <= 0.002 * pipeline.scalar("select count(*) from intermediate.int_marts_social_persons")
-    assert receipt_wrong == 0 and differ == 0
+    assert receipt_wrong == 0 and shown > 0 and differ == 0
 
 
 def test_out_of_school_children_against_true_enrolment(pipeline: Pipeline):
