@@ -329,3 +329,48 @@ def test_health_insurance_of_the_poorest_matches_true_receipt(pipeline: Pipeline
         """)
     assert persons > 1000 and wrong <= 0.01 * persons
     assert shown > 10 and differ == 0
+
+
+def test_housing_services_are_the_true_ones(pipeline: Pipeline):
+    """The water, sanitation, lighting and cooking fuel each family is counted under are its true ones (families whose
+    best-ranked record is a Regsosek record with no injected error), and the services table shows their counts."""
+    services = {"drinking_water_source": ("drinking_water", "codebook_drinking_water_source"),
+                "sanitation_facility": ("sanitation", "codebook_sanitation_facility"),
+                "lighting_source": ("lighting", "codebook_lighting_source"),
+                "cooking_fuel": ("cooking_fuel", "codebook_cooking_fuel")}
+    with truth_and_warehouse(pipeline) as con:
+        flags = [name for name, kind in con.execute("select column_name, column_type from (describe truth_record_map)")
+                 .fetchall() if kind == "BOOLEAN"]
+        families = """
+            select f.province_code, f.regency_code, f.primary_record_key,
+                coalesce(cast(f.regsosek_decile as varchar), 'unknown') as reference_decile,
+                coalesce(f.drinking_water_source, 'unknown') as drinking_water_source,
+                coalesce(f.sanitation_facility, 'unknown') as sanitation_facility,
+                coalesce(h.lighting_source, 'unknown') as lighting_source,
+                coalesce(h.cooking_fuel, 'unknown') as cooking_fuel, h.source_table, h.record_id
+            from wh.intermediate.int_marts_families as f
+            left join wh.intermediate.int_households as h on h.household_record_key = f.primary_record_key
+            where f.members_living > 0
+        """
+        rows = con.execute(f"""
+            select {', '.join(f'f.{s}, t.{column}' for s, (column, _) in services.items())}
+            from ({families}) as f
+            join truth_record_map as m on m.source = f.source_table and m.record_id = f.record_id
+            join truth_households as t using (household_id)
+            where m.source = 'regsosek_keluarga' and not ({' or '.join(f'm.{flag}' for flag in flags)})
+        """).fetchall()
+        shown, differ = _shown_cells_differ(
+            con, "housing_services_by_decile", ["reference_decile", "service", "category"], "households", f"""
+            with families as ({families}),
+            services as (unpivot families on {', '.join(services)} into name service value category)
+            select province_code, regency_code, reference_decile, service, category, count(*) as expected
+            from services group by grouping sets ((province_code, reference_decile, service, category),
+                (province_code, regency_code, reference_decile, service, category))
+            union all
+            select province_code, regency_code, reference_decile, 'all', 'all', count(*) from families
+            group by grouping sets ((province_code, reference_decile), (province_code, regency_code, reference_decile))
+        """)
+    vocabulary = [_regsosek_codes(codebook, service) for service, (_, codebook) in services.items()]
+    wrong = sum(any(row[2 * i] != codes[row[2 * i + 1]] for i, codes in enumerate(vocabulary)) for row in rows)
+    assert len(rows) > 500 and wrong == 0
+    assert shown > 20 and differ == 0
