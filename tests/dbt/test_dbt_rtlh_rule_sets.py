@@ -24,25 +24,37 @@ def _seed(name: str) -> list[dict[str, str]]:
 
 def predict(households: list[tuple], rule_set: str) -> dict[str, str | None]:
     """RTLH reasons per household, straight from the seeds (an independent reading of the rules):
-    {household key: 'floor_area,roof,...' for RTLH houses, None for the others}."""
+    {household key: 'floor_area,roof,...' for RTLH houses, 'not_assessable' where the unknown criteria (no floor
+    area, a category the rule set does not list) decide, None for liveable houses}."""
     rules = next(r for r in _seed("rtlh_rule_sets") if r["rule_set"] == rule_set)
-    unfit = {(m["component"], m["category"]) for m in _seed("rtlh_materials")
-             if m["rule_set"] == rule_set and m["counts_as_unfit"] == "true"}
+    materials = [m for m in _seed("rtlh_materials") if m["rule_set"] == rule_set]
+    unfit = {(m["component"], m["category"]) for m in materials if m["counts_as_unfit"] == "true"}
+    listed = {(m["component"], m["category"]) for m in materials}
+    judged = {m["component"] for m in materials}
+    minimum = int(rules["min_failed_criteria"])
     verdicts = {}
     for key, area_per_person, *categories in households:
-        failed = []
-        if area_per_person is not None and area_per_person < float(rules["min_floor_area_per_person_m2"]):
+        failed, unknown = [], 0
+        if area_per_person is None:
+            unknown += 1
+        elif area_per_person < float(rules["min_floor_area_per_person_m2"]):
             failed.append("floor_area")
-        failed += [c for c, category in zip(COMPONENTS, categories, strict=True) if (c, category) in unfit]
-        verdicts[key] = ",".join(failed) if len(failed) >= int(rules["min_failed_criteria"]) else None
+        for component, category in zip(COMPONENTS, categories, strict=True):
+            if (component, category) in unfit:
+                failed.append(component)
+            elif component in judged and (component, category) not in listed:
+                unknown += 1
+        verdicts[key] = (",".join(failed) if len(failed) >= minimum
+                         else "not_assessable" if len(failed) + unknown >= minimum else None)
     return verdicts
 
 
 def _verdicts(warehouse: Path) -> tuple[set[str], dict[str, str | None]]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        rows = con.execute("select rtlh_rule_set, household_record_key, is_rtlh, rtlh_reasons "
+        rows = con.execute("select rtlh_rule_set, household_record_key, rtlh_verdict, rtlh_reasons "
                            "from intermediate.int_households").fetchall()
-    return {r[0] for r in rows}, {key: reasons if is_rtlh else None for _, key, is_rtlh, reasons in rows}
+    return {r[0] for r in rows}, {key: {"rtlh": reasons, "not_assessable": verdict}.get(verdict)
+                                  for _, key, verdict, reasons in rows}
 
 
 def test_switching_the_rtlh_rule_set_changes_the_counts_as_the_rules_predict(
@@ -60,7 +72,7 @@ def test_switching_the_rtlh_rule_set_changes_the_counts_as_the_rules_predict(
             rule_sets, verdicts = _verdicts(warehouse_copy)
         assert rule_sets == {rule_set}
         assert verdicts == predict(households, rule_set)
-        rtlh_counts[rule_set] = sum(v is not None for v in verdicts.values())
+        rtlh_counts[rule_set] = sum(v not in (None, "not_assessable") for v in verdicts.values())
         minimum = float(next(r for r in _seed("rtlh_rule_sets") if r["rule_set"] == rule_set)[
             "min_floor_area_per_person_m2"])
         area_failures[rule_set] = sum(1 for _, area, *_ in households if area is not None and area < minimum)

@@ -1,7 +1,7 @@
 -- Every household/family record of Regsosek, DTKS and P3KE with its housing in the common vocabulary, floor area
 -- per person, and the uninhabitable-housing (RTLH) verdict under the rule set the forum chose (dbt var
--- rtlh_rule_set): which criteria fail, which could not be assessed, and whether enough fail. Village-forum
--- corrections add flags; the recorded values stay as they are.
+-- rtlh_rule_set): which criteria fail, which could not be assessed, and whether enough fail, or whether the
+-- unknown ones decide (not assessable). Village-forum corrections add flags; the recorded values stay as they are.
 {%- set rule_set = var('rtlh_rule_set') %}
 with
 
@@ -27,13 +27,9 @@ rule_set as (
 ),
 
 materials as (
-    select component, category, counts_as_unfit
+    select rule_set, component, category, counts_as_unfit
     from {{ ref('rtlh_materials') }}
     where rule_set = '{{ rule_set }}'
-),
-
-assessed_components as (
-    select distinct component from materials
 ),
 
 corrections as (
@@ -52,40 +48,15 @@ sized as (
 ),
 
 assessed as (
-    -- One verdict per criterion: true = fails, false = passes, null = not assessable (missing or unknown
-    -- category) or not part of the rule set.
-    select
-        sized.*,
-        rule_set.rule_set as rtlh_rule_set,
-        rule_set.min_failed_criteria,
-        sized.floor_area_per_person_m2 < rule_set.min_floor_area_per_person_m2 as floor_area_fails,
-        {%- for rule in rtlh_components() %}
-        {{ rule.component }}_rule.counts_as_unfit as {{ rule.component }}_fails,
-        {%- endfor %}
-        {%- for rule in rtlh_components() %}
-        '{{ rule.component }}' in (select component from assessed_components) as assesses_{{ rule.component }}
-        {{- "," if not loop.last }}
-        {%- endfor %}
-    from sized
-    cross join rule_set
-    {%- for rule in rtlh_components() %}
-    left join materials as {{ rule.component }}_rule
-        on {{ rule.component }}_rule.component = '{{ rule.component }}'
-        and sized.{{ rule.column }} = {{ rule.component }}_rule.category
-    {%- endfor %}
+    -- One verdict per criterion: true = fails, false = passes, null = unknown (missing or unknown category);
+    -- assesses_<component> says whether the rule set judges the component.
+    {{ rtlh_assessment('sized', 'rule_set', 'materials') }}
 ),
 
 verdicts as (
     select
         assessed.*,
-        -- Failed criteria in a fixed order; concat_ws skips the NULLs of criteria that pass.
-        {{ rtlh_criteria_where('floor_area_fails', '{component}_fails') }} as rtlh_reasons,
-        {{ rtlh_criteria_where('floor_area_fails is null', 'assesses_{component} and {component}_fails is null') }}
-            as rtlh_unassessed_criteria,
-        cast(coalesce(floor_area_fails, false) as integer)
-        {%- for rule in rtlh_components() %}
-            + cast(coalesce({{ rule.component }}_fails, false) as integer)
-        {%- endfor %} as rtlh_failed_criteria_count
+        {{- rtlh_verdict_columns() }}
     from assessed
 ),
 
@@ -131,7 +102,9 @@ final as (
         verdicts.cooking_fuel,
         verdicts.tenure_status,
         verdicts.rtlh_rule_set,
-        verdicts.rtlh_failed_criteria_count >= verdicts.min_failed_criteria as is_rtlh,
+        -- NULL when the unknown criteria decide (not assessable): never counted as liveable.
+        case verdicts.rtlh_verdict when 'rtlh' then true when 'liveable' then false end as is_rtlh,
+        verdicts.rtlh_verdict,
         verdicts.rtlh_failed_criteria_count,
         verdicts.rtlh_reasons,
         verdicts.rtlh_unassessed_criteria,

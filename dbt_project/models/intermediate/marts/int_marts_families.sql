@@ -52,7 +52,7 @@ family_records as (
         households.village_code_after_corrections as village_code,
         households.registry_decile,
         households.household_size,
-        households.is_rtlh,
+        households.rtlh_verdict,
         households.drinking_water_source,
         households.sanitation_facility,
         {%- for column in family_receipt_columns() %}
@@ -73,7 +73,9 @@ families as (
         {{- registry_presence('household_records') }},
         arg_min(household_record_key, (record_rank, household_record_key)) as primary_record_key,
         arg_min(village_code, (record_rank, household_record_key)) as village_code,
-        arg_min(is_rtlh, (record_rank, household_record_key)) as is_rtlh,
+        -- The verdict (never NULL) rather than is_rtlh, which arg_min would skip where NULL: a not-assessable best
+        -- record stays not assessable instead of borrowing another record's verdict.
+        arg_min(rtlh_verdict, (record_rank, household_record_key)) as rtlh_verdict,
         arg_min(drinking_water_source, (record_rank, household_record_key))
             filter (where drinking_water_source <> 'unknown') as drinking_water_source,
         arg_min(sanitation_facility, (record_rank, household_record_key))
@@ -120,7 +122,8 @@ final as (
         families.regsosek_decile,
         families.dtks_decile,
         families.p3ke_decile,
-        families.is_rtlh,
+        case families.rtlh_verdict when 'rtlh' then true when 'liveable' then false end as is_rtlh,
+        families.rtlh_verdict,
         families.drinking_water_source,
         families.sanitation_facility,
         {%- for column in family_receipt_columns() %}
