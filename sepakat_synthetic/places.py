@@ -24,7 +24,7 @@ from sepakat_synthetic.world import World
 ZONE_HAZARDS = (("BANJIR", 0.35, False), ("TANAH LONGSOR", 0.30, False), ("BANJIR ROB", 0.55, True))
 HAZARD_CLASSES = ("RENDAH", "SEDANG", "TINGGI")
 SLUM_LEVELS = ("RINGAN", "SEDANG", "BERAT")  # kumuh ringan/sedang/berat (PUPR Regulation 14/2018)
-SLUM_SHARE = 0.5  # of towns' wards (kelurahan) with households, a designated slum area
+SLUM_SHARE = 0.8  # of towns' wards (kelurahan) with households, a designated slum area
 _SHAPES = ("rectangle", "with_hole", "two_parts")
 _SHAPE_SHARES = (0.7, 0.15, 0.15)
 _HALF_STEP = 5e-7  # half the geotags' last decimal: edges never meet a six-decimal coordinate
@@ -167,7 +167,7 @@ def slum_areas(world: World, rng: np.random.Generator) -> pd.DataFrame:
     towns = towns[towns["village_index"].isin(first_poor.index)]
     centre = first_poor.loc[towns["village_index"].to_numpy()]
     jitter = towns["jitter"].to_numpy()
-    zones = _zones(rng, centre["longitude"].to_numpy(), centre["latitude"].to_numpy(), jitter * 0.8)
+    zones = _zones(rng, centre["longitude"].to_numpy(), centre["latitude"].to_numpy(), jitter * 1.2)
     zones["slum_level"] = np.array(SLUM_LEVELS)[rng.choice(3, size=len(towns), p=(0.5, 0.35, 0.15))]
     zones["regency_code"] = towns["regency_code"].to_numpy()
     zones["area_ha"] = np.round(rng.uniform(2.0, 40.0, len(towns)), 2)
