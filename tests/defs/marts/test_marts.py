@@ -18,7 +18,9 @@ from tests.defs.marts.helpers import Pipeline, graph_definitions, identity_tests
 from tests.defs.publish.helpers import file_digest, publishing
 
 MARTS = ("person_registry_presence", "targeting_list", "targeting_errors", "registry_coverage", "spm_indicators",
-         "spm_indicators_published", "budget_reallocation", "rad_pd_disability_by_sex", "hazard_households_by_decile")
+         "spm_indicators_published", "budget_reallocation", "rad_pd_disability_by_sex", "hazard_households_by_decile",
+         "hazard_zone_households", "slum_households_by_decile", "coastal_flood_households_by_decile",
+         "disaster_events_by_regency")
 # How far the linked province rates may be from the rates with true identities (same rule and data, perfect
 # linkage). Inclusion errors depend on linkage alone; exclusion errors also count the eligible people no registry
 # lists (children born after Regsosek in households DTKS has not updated), whom no linkage can find.
