@@ -10,6 +10,7 @@ suites and the blocking gates) are the `gates` stage; dbt's tests run inside the
 STAGE_OF_GROUP = {
     "sources": "ingest",
     "agreed_metadata": "harmonise", "staging": "harmonise", "intermediate": "harmonise",
+    "places": "harmonise",
     "linkage": "link",
     "marts": "marts", "evaluation": "marts",
     "reports": "report",

@@ -24,6 +24,7 @@ SQL_TYPES = {
     "nik": "VARCHAR",
     "kk": "VARCHAR",
     "region": "VARCHAR",
+    "polygon": "VARCHAR",  # WKT, validated with shapely (geometry.py)
 }
 COLUMN_TYPES = set(SQL_TYPES)
 REGION_LEVELS = {"province", "regency", "district", "village", "any"}

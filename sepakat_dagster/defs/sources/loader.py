@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from sepakat_dagster.defs.personal import is_personal_column
+from sepakat_dagster.defs.sources import geometry
 from sepakat_dagster.defs.sources.catalog import SQL_TYPES, Column, Source, normalise_header
 from sepakat_dagster.defs.sources.file_bytes import Decoding, detect_decoding, scan_file, utf8_file
 from sepakat_dagster.defs.sources.records import read_lines, read_records, split_fields, sql_literal
@@ -261,6 +262,10 @@ def _typed_expression(column: Column, value: str, typed_column: str, vintage: da
         checks.append((f"not regexp_full_match({value}, '[0-9]{{16}}')", or_scientific("not 16 digits")))
         if column.type == "nik":
             checks.append((f"right({value}, 4) = '0000'", sql_literal("serial 0000 is never issued")))
+    elif column.type == "polygon":
+        typed = value
+        problem = f"{geometry.FUNCTION}({value})"
+        checks.append((f"{problem} is not null", problem))
     else:  # region
         typed = value
         code = f"replace({value}, '.', '')" if column.style == "dotted" else value
@@ -373,6 +378,8 @@ def load_source(
     con.execute("set enable_progress_bar = false")  # it would print into Dagster's captured logs
     ensure_audit_tables(con)
     _load_region_codes(con, seeds_dir)
+    if any(column.type == "polygon" for column in source.columns):
+        geometry.register(con)
     scan = scan_file(landed.path)
     sha256 = scan.sha256
     decoding = detect_decoding(landed.path, source.format.encoding)

@@ -20,7 +20,9 @@ from tests.defs.publish.helpers import file_digest, publishing
 MARTS = ("person_registry_presence", "targeting_list", "targeting_errors", "registry_coverage", "spm_indicators",
          "spm_indicators_published", "budget_reallocation", "rad_pd_disability_by_sex", "hazard_households_by_decile",
          "rad_pd_disability_by_domain", "rad_pd_disability_coverage", "housing_rtlh_by_rule_set",
-         "housing_services_by_decile", "out_of_school_children", "health_insurance_coverage")
+         "housing_services_by_decile", "out_of_school_children", "health_insurance_coverage",
+         "hazard_zone_households", "slum_households_by_decile", "coastal_flood_households_by_decile",
+         "disaster_events_by_regency")
 # How far the linked province rates may be from the rates with true identities (same rule and data, perfect
 # linkage). Inclusion errors depend on linkage alone; exclusion errors also count the eligible people no registry
 # lists (children born after Regsosek in households DTKS has not updated), whom no linkage can find.
@@ -28,7 +30,7 @@ INCLUSION_TOLERANCE = 0.03
 EXCLUSION_TOLERANCE = 0.06
 # The marts whose arithmetic is reconciled by identity tests (the others are checked by their dbt tests alone).
 RECONCILED = ("targeting_errors", "budget_reallocation", "registry_coverage", "spm_indicators",
-              "person_registry_presence", "targeting_list")
+              "person_registry_presence", "targeting_list", "hazard_zone_households", "disaster_events_by_regency")
 
 
 @pytest.fixture(scope="module")
