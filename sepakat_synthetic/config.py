@@ -26,6 +26,7 @@ VINTAGES = {
     "p3ke": date(2022, 9, 15),
     "dtks": date(2025, 6, 30),
     "dapodik": date(2025, 8, 1),
+    "emis": date(2025, 8, 1),
     "kesehatan": date(2025, 6, 30),
     "sipd": date(2025, 12, 31),
     "inarisk": date(2024, 1, 1),

@@ -1,6 +1,6 @@
 """Dapodik (Ministry of Education, August 2025): pupils of schools, early-childhood centres, special
-schools (SLB) and equivalency centres (PKBM). Madrasah pupils are registered in Kemenag's EMIS instead, so
-fewer Muslim pupils appear."""
+schools (SLB) and equivalency centres (PKBM). Madrasah pupils are registered in Kemenag's EMIS instead
+(emis.py), so they do not appear."""
 
 from __future__ import annotations
 
@@ -11,12 +11,10 @@ from sepakat_synthetic import config, formats
 from sepakat_synthetic.errors import BrokenSpec, inject_broken_rows
 from sepakat_synthetic.identifiers import date_parts
 from sepakat_synthetic.landing import SourceFile, table
-from sepakat_synthetic.names import RELIGIONS
 from sepakat_synthetic.persons import SCHOOL_TYPES, SMA, SMK
 from sepakat_synthetic.world import World, record_map
 
 IN_DAPODIK = 0.98
-IN_DAPODIK_MUSLIM = 0.70  # the rest attend a madrasah (EMIS)
 PUPILS_PER_SCHOOL = {"KB": 25, "TK": 40, "SD": 150, "SMP": 300, "SMA": 400, "SMK": 350, "SLB": 60, "PKBM": 80}
 SENIOR_IN_TOWN = 0.2  # senior secondary pupils often board in the regency capital
 _VINTAGE = config.VINTAGES["dapodik"]
@@ -63,12 +61,12 @@ _SAINTS = (
 
 def build(world: World) -> list[SourceFile]:
     rng = world.streams.rng("dapodik")
-    p, h = world.persons, world.households
-    muslim = h["religion"].to_numpy()[world.household_row] == RELIGIONS.index("muslim")
+    p = world.persons
     listed = (
         p["enrolled"].to_numpy()
         & p["alive"].to_numpy()
-        & (rng.random(len(p)) < np.where(muslim, IN_DAPODIK_MUSLIM, IN_DAPODIK))
+        & ~p["madrasah"].to_numpy()
+        & (rng.random(len(p)) < IN_DAPODIK)
     )
     pupils = np.flatnonzero(listed)
     school_type = p["school_type"].to_numpy()[pupils]

@@ -18,6 +18,7 @@ HEAD, SPOUSE, CHILD, GRANDCHILD, PARENT, OTHER = 1, 2, 3, 5, 6, 7
 # Kind of school attended (Dapodik bentuk_pendidikan); 0 = not in school
 SCHOOL_TYPES = ("", "KB", "TK", "SD", "SMP", "SMA", "SMK", "SLB", "PKBM")
 KB, TK, SD, SMP, SMA, SMK, SLB, PKBM = range(1, 9)
+MADRASAH_SHARE = (0.08, 0.18)  # per-regency range of the share of SD/SMP/SMA-level pupils in MI/MTs/MA
 
 # Sectors of work ordered from the poorest to the best-off livelihoods, with shares of NTT workers.
 # fmt: off
@@ -104,6 +105,7 @@ def build_persons(households: pd.DataFrame, streams: Streams) -> pd.DataFrame:
     urban = households["urban"].to_numpy()[hh]
     _add_disability(frame, streams.rng("persons.disability"))
     _add_schooling(frame, welfare, streams.rng("persons.schooling"))
+    _add_madrasah(frame, streams.rng("persons.madrasah"))
     _add_work(frame, welfare, urban, streams.rng("persons.work"))
     _add_health(frame, streams.rng("persons.health"))
     _add_names(frame, households, hh, has_spouse, head_female, streams.rng("persons.names"))
@@ -228,6 +230,18 @@ def _add_schooling(frame: pd.DataFrame, welfare: np.ndarray, rng: np.random.Gene
     frame["grade"] = np.where(enrolled | equivalency, grade, -1).astype(np.int16)
     frame["education"] = education
     frame["school_status"] = school_status
+
+
+def _add_madrasah(frame: pd.DataFrame, rng: np.random.Generator) -> None:
+    """Which SD/SMP/SMA-level pupils attend a madrasah (MI/MTs/MA, registered in Kemenag's EMIS, not Dapodik).
+
+    The share varies by regency around the national one (MADRASAH_SHARE), so that a regency's participation read
+    from Dapodik alone is low by a different amount in each regency."""
+    regencies, regency_index = np.unique(frame["regency_code"].to_numpy(), return_inverse=True)
+    low, high = MADRASAH_SHARE
+    share = rng.uniform(low, high, len(regencies))[regency_index]
+    eligible = frame["enrolled"].to_numpy() & np.isin(frame["school_type"].to_numpy(), [SD, SMP, SMA])
+    frame["madrasah"] = eligible & (rng.random(len(frame)) < share)
 
 
 def _add_work(frame: pd.DataFrame, welfare: np.ndarray, urban: np.ndarray, rng: np.random.Generator) -> None:

@@ -60,6 +60,18 @@ _PROVINCE_LINES = (
     ("1.04.02.2.01.0002", _HOUSING, 500_000, _DAU, "Penyediaan Rumah bagi Korban Bencana Provinsi"),
     ("1.05.03.2.01.0001", _DISASTER, 100_000, _DAU, "Penyediaan Informasi Rawan Bencana Provinsi"),
 )
+# Social protection lines: the regional health insurance premiums (PBI-JK daerah / Jamkesda, the APBD share of
+# JKN for the poor the national quota leaves out) and the region's part in social assistance (verifying the
+# poor for BPNT/PKH, family welfare aid). Drawn from their own stream, after the lines above.
+_SOCIAL_PROTECTION_REGENCY = (
+    ("1.02.02.2.02.0020", _HEALTH, 9_000_000, _DAU_PAD, "Pengelolaan Jaminan Kesehatan Masyarakat"),
+    ("1.06.06.2.02.0001", _SOCIAL, 200_000, _DAU, "Pengelolaan Data Fakir Miskin Cakupan Daerah Kabupaten/Kota"),
+    ("1.06.06.2.02.0002", _SOCIAL, 600_000, _DAU_PAD, "Fasilitasi Bantuan Sosial Kesejahteraan Keluarga"),
+)
+_SOCIAL_PROTECTION_PROVINCE = (
+    ("1.02.02.2.02.0020", _HEALTH, 3_500_000, _DAU_PAD, "Pengelolaan Jaminan Kesehatan Masyarakat Provinsi"),
+    ("1.06.06.2.02.0001", _SOCIAL, 80_000, _DAU, "Pengelolaan Data Fakir Miskin Cakupan Daerah Provinsi"),
+)
 # fmt: on
 
 
@@ -78,25 +90,12 @@ def build(world: World) -> list[SourceFile]:
         (r.code, r.name if r.is_city else f"Kabupaten {r.name}", r.population_k, _REGENCY_LINES)
         for r in province.regencies
     ]
-    rows: list[tuple] = []
-    for code, name, population_k, lines in governments:
-        for sub_activity, agency, per_thousand, sources, activity_name in lines:
-            share = rng.dirichlet(np.ones(len(sources)) * 3)
-            total = per_thousand * population_k * rng.lognormal(0.0, 0.35)
-            for source, part in zip(sources, share, strict=True):
-                pagu = round(total * part / 1000) * 1000
-                rows.append(
-                    (
-                        code,
-                        name,
-                        sub_activity,
-                        activity_name,
-                        agency,
-                        pagu,
-                        round(pagu * rng.uniform(0.35, 0.98)),
-                        source,
-                    )
-                )
+    rows = _budget_rows(governments, rng)
+    protection = [
+        (code, name, population_k, _SOCIAL_PROTECTION_PROVINCE if code == province.code else _SOCIAL_PROTECTION_REGENCY)
+        for code, name, population_k, _ in governments
+    ]
+    rows += _budget_rows(protection, world.streams.rng("sipd.social_protection"))
     code, name, sub, activity, agency, pagu, realised, source = (
         np.array(c, dtype=object) for c in zip(*rows, strict=True)
     )
@@ -117,3 +116,28 @@ def build(world: World) -> list[SourceFile]:
         "sumber_dana": source,
     }
     return [SourceFile("sipd_anggaran", f"sipd/sipd_apbd_{_YEAR}.csv", table(columns), delimiter=";")]
+
+
+def _budget_rows(governments: list[tuple], rng: np.random.Generator) -> list[tuple]:
+    """One row per (government, sub-activity, funding source): the ceiling split among the sources, scaled by
+    population with noise, and a realisation of 35-98 %."""
+    rows: list[tuple] = []
+    for code, name, population_k, lines in governments:
+        for sub_activity, agency, per_thousand, sources, activity_name in lines:
+            share = rng.dirichlet(np.ones(len(sources)) * 3)
+            total = per_thousand * population_k * rng.lognormal(0.0, 0.35)
+            for source, part in zip(sources, share, strict=True):
+                pagu = round(total * part / 1000) * 1000
+                rows.append(
+                    (
+                        code,
+                        name,
+                        sub_activity,
+                        activity_name,
+                        agency,
+                        pagu,
+                        round(pagu * rng.uniform(0.35, 0.98)),
+                        source,
+                    )
+                )
+    return rows

@@ -99,6 +99,7 @@ def person_truth(p: pd.DataFrame, h: pd.DataFrame) -> pa.Table:
         "enrolled": pa.array(p["enrolled"].to_numpy()),
         "equivalency": pa.array(p["equivalency"].to_numpy()),
         "school_type": _label(SCHOOL_TYPES[1:], school_type - 1, school_type == 0),
+        "madrasah": pa.array(p["madrasah"].to_numpy()),  # school_type is the level; EMIS, not Dapodik, lists them
         "grade": pa.array(grade, mask=grade < 0),
         "working": pa.array(p["working"].to_numpy()),
         "sector": pa.array(sector, mask=sector == 0),

@@ -22,6 +22,7 @@ PERSON_SOURCES = (
     "dtks_art",
     "p3ke_individu",
     "dapodik_peserta_didik",
+    "emis_siswa",
     "kesehatan_layanan",
     "musdes_usulan",
 )

@@ -4,10 +4,15 @@
 --   cost_of_exclusion_errors = exclusion errors x unit cost
 --   savings_from_inclusion_errors = inclusion errors x unit cost
 --   net_reallocation = savings_from_inclusion_errors - cost_of_exclusion_errors = current_cost - target_cost
--- (positive: money freed for other uses; negative: more money is needed). Current cost and net reallocation are
--- split by who pays (program_financing_shares; the regency part takes the rounding). Beside them, the regional
+-- (positive: money freed for other uses; negative: more money is needed). Each is split by who pays
+-- (program_financing_shares; the regency part takes the rounding): the recipients national lists hold and the
+-- savings from removing inclusion errors by the programme's national scheme (APBN: PBI-JK of DTKS recipients is
+-- charged to the centre only), the cost of covering exclusion errors by its regional scheme where it has one (APBD:
+-- PBI-JK daerah / Jamkesda, split province/regency), else by the national one. The net reallocation's parts are
+-- the savings' parts minus the exclusion cost's parts. Beside them, the regional
 -- budget (SIPD) of the same government for the sub-activities mapped to the programme
 -- (program_sipd_sub_activities): the regency's own lines on regency rows, the province's on the province row.
+-- depends_on: {{ ref('parameters_awaiting_confirmation') }} (its Dagster metadata lists them)
 {%- set as_of = "cast('" ~ var('as_of_date') ~ "' as date)" %}
 with
 
@@ -21,17 +26,30 @@ rules as (
     qualify row_number() over (partition by program order by component_priority) = 1
 ),
 
+shares_in_force as (
+    select
+        *,
+        -- The scheme that pays for covering exclusion errors: regional where the programme has one.
+        case when bool_or(funding_scheme = 'regional') over (partition by program) then 'regional' else 'national' end
+            as exclusion_funding_scheme
+    from {{ ref('program_financing_shares') }}
+    where valid_from <= {{ as_of }}
+    qualify row_number() over (partition by program, funding_scheme, financing_level order by valid_from desc) = 1
+),
+
 shares as (
+    -- Per programme: the national scheme's shares and the exclusion scheme's shares, per government level.
     select
         program,
-        coalesce(sum(share) filter (where financing_level = 'central'), 0) as central_share,
-        coalesce(sum(share) filter (where financing_level = 'province'), 0) as province_share,
-        coalesce(sum(share) filter (where financing_level = 'regency'), 0) as regency_share
-    from (
-        select * from {{ ref('program_financing_shares') }}
-        where valid_from <= {{ as_of }}
-        qualify row_number() over (partition by program, financing_level order by valid_from desc) = 1
-    )
+        any_value(exclusion_funding_scheme) as exclusion_funding_scheme,
+        {%- for level in ['central', 'province', 'regency'] %}
+        coalesce(sum(share) filter (where funding_scheme = 'national' and financing_level = '{{ level }}'), 0)
+            as {{ level }}_share,
+        coalesce(sum(share) filter (
+            where funding_scheme = exclusion_funding_scheme and financing_level = '{{ level }}'), 0)
+            as exclusion_{{ level }}_share{{ ',' if not loop.last }}
+        {%- endfor %}
+    from shares_in_force
     group by program
 ),
 
@@ -94,9 +112,11 @@ amounts as (
         cast({{ "case when rules.receipt_known then " ~ value ~ " end" if receipt_based else value }} as bigint)
             as {{ measure }},
         {%- endfor %}
-        coalesce(shares.central_share, 0) as central_share,
-        coalesce(shares.province_share, 0) as province_share,
-        coalesce(shares.regency_share, 0) as regency_share
+        coalesce(shares.exclusion_funding_scheme, 'national') as exclusion_funding_scheme,
+        {%- for level in ['central', 'province', 'regency'] %}
+        coalesce(shares.{{ level }}_share, 0) as {{ level }}_share,
+        coalesce(shares.exclusion_{{ level }}_share, 0) as exclusion_{{ level }}_share{{ ',' if not loop.last }}
+        {%- endfor %}
     from costed
     inner join rules on costed.program = rules.program
     left join shares on costed.program = shares.program
@@ -124,13 +144,18 @@ final as (
         amounts.central_share,
         amounts.province_share,
         amounts.regency_share,
-        {%- for measure in ['current_cost', 'net_reallocation'] %}
-        {%- set total = 'amounts.current_cost_idr' if measure == 'current_cost'
-            else '(amounts.savings_from_inclusion_errors_idr - amounts.cost_of_exclusion_errors_idr)' %}
-        cast(round({{ total }} * amounts.central_share) as bigint) as {{ measure }}_central_idr,
-        cast(round({{ total }} * amounts.province_share) as bigint) as {{ measure }}_province_idr,
-        {{ total }} - cast(round({{ total }} * amounts.central_share) as bigint)
-            - cast(round({{ total }} * amounts.province_share) as bigint) as {{ measure }}_regency_idr,
+        amounts.exclusion_funding_scheme,
+        amounts.exclusion_central_share,
+        amounts.exclusion_province_share,
+        amounts.exclusion_regency_share,
+        {%- for measure, prefix in [('current_cost', ''), ('cost_of_exclusion_errors', 'exclusion_'),
+                                    ('savings_from_inclusion_errors', '')] %}
+        {{ financing_parts('amounts.' ~ measure ~ '_idr', 'amounts.' ~ prefix, measure) }},
+        {%- endfor %}
+        {%- for level in ['central', 'province', 'regency'] %}
+        {{ financing_part('amounts.savings_from_inclusion_errors_idr', 'amounts.', level) }}
+            - {{ financing_part('amounts.cost_of_exclusion_errors_idr', 'amounts.exclusion_', level) }}
+            as net_reallocation_{{ level }}_idr,
         {%- endfor %}
         sipd.fiscal_year as sipd_fiscal_year,
         sipd.sub_activity_codes as sipd_sub_activity_codes,

@@ -1,6 +1,7 @@
 -- Minimum Service Standard (SPM) and regional indicators per region (province, regency, district): numerator,
 -- denominator, achievement and SPM category, in total and by sex, disability and reference decile, for every
--- catalogue indicator the sources can compute (spm_indicator_methods; int_marts_spm_population).
+-- catalogue indicator the sources can compute (spm_indicator_methods; int_marts_spm_population), with its method,
+-- the sources it counts and whether its target population is a proxy (and why).
 --   achievement_pct = 100 x numerator / denominator, truncated to two decimals (never rounded up to a category)
 --   category: spm_index_categories in force whose [min_index, max_index] holds achievement_pct
 --   gap_to_target_pct = target_pct - achievement_pct
@@ -24,6 +25,14 @@ catalogue as (
         indicator_code, sector, government_level, service, indicator, target_pct, sipd_sub_activity_code,
         false as is_spm
     from {{ ref('regional_indicators') }}
+    where valid_from <= {{ as_of }}
+    qualify row_number() over (partition by indicator_code order by valid_from desc) = 1
+),
+
+methods as (
+    -- How each indicator is computed and whether its target population is a proxy, shown beside its figures.
+    select indicator_code, method, counted_sources, is_proxy, proxy_note
+    from {{ ref('spm_indicator_methods') }}
     where valid_from <= {{ as_of }}
     qualify row_number() over (partition by indicator_code order by valid_from desc) = 1
 ),
@@ -93,6 +102,10 @@ final as (
         catalogue.sector,
         catalogue.government_level,
         catalogue.indicator,
+        methods.method,
+        methods.counted_sources,
+        methods.is_proxy,
+        methods.proxy_note,
         measured.disaggregation,
         measured.disaggregation_value,
         cast(measured.numerator as bigint) as numerator,
@@ -105,6 +118,7 @@ final as (
         catalogue.sipd_sub_activity_code
     from measured
     inner join catalogue on measured.indicator_code = catalogue.indicator_code
+    inner join methods on measured.indicator_code = methods.indicator_code
     left join categories on measured.achievement_pct between categories.min_index and categories.max_index
     left join regions on measured.region_code = regions.region_code
 )

@@ -117,7 +117,7 @@ def _table_metadata(con, node: Mapping[str, Any]) -> dict:
     elif node.get("resource_type") == "seed":
         shown = [c for c in columns if not is_personal_column(c)]
     else:
-        return {"dagster/row_count": rows, "preview": dg.MetadataValue.md(
+        return {"dagster/row_count": rows, **_awaiting_confirmation(con, node), "preview": dg.MetadataValue.md(
             f"Internal table (not publishable): {rows:,} rows of {len(columns)} columns; no rows are previewed.")}
     selected = ", ".join('"' + c + '"' for c in shown)
     preview = con.execute(f"select {selected} from {relation} limit {PREVIEW_ROWS}").fetchall() if shown else []
@@ -125,6 +125,19 @@ def _table_metadata(con, node: Mapping[str, Any]) -> dict:
     note = f"\n\n{hidden} columns that could identify a person are not shown." if hidden else ""
     table = markdown_table([dict(zip(shown, row, strict=True)) for row in preview])
     return {"dagster/row_count": rows, "preview": dg.MetadataValue.md(table + note)}
+
+
+def _awaiting_confirmation(con, node: Mapping[str, Any]) -> dict:
+    """For a model whose yml names `config.meta.awaiting_confirmation_from` (the budget marts), every parameter the
+    forum has not confirmed, as that table lists it: the figures rest on them. Seed values only, no persons."""
+    table = ((node.get("config") or {}).get("meta") or {}).get("awaiting_confirmation_from")
+    if not table:
+        return {}
+    relation = f"{node['schema']}.{table}"
+    listed = con.execute(f"select seed, parameter, source from {relation} order by all").fetchall()
+    rows = [{"seed": seed, "parameter": parameter, "source": source} for seed, parameter, source in listed]
+    return {"parameters_awaiting_confirmation": dg.MetadataValue.md(markdown_table(rows) if rows else "None."),
+            "parameters_awaiting_confirmation_count": len(rows)}
 
 
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse) -> DbtCliInvocation:

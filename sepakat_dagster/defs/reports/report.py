@@ -203,6 +203,62 @@ def _spm_chart(con: duckdb.DuckDBPyConnection) -> str:
     return "<h3>Province achievement per SPM indicator (%)</h3>" + bar_chart(bars, " %")
 
 
+def _spm_catalogue_section(con: duckdb.DuckDBPyConnection) -> str:
+    """The whole SPM catalogue: each indicator's province achievement (as published, suppressed or not), how it
+    is computed, the sources it counts, whether its target population is a proxy (and what stands in), and for the
+    indicators no source supports, why and which source would be needed."""
+    published = has_table(con, "marts", "spm_indicators_published")
+    achievement = """
+        left join (
+            select indicator_code, achievement_pct from marts.spm_indicators_published
+            where region_level = 'province' and disaggregation = 'total'
+        ) as published using (indicator_code)""" if published else ""
+    rows = con.execute(f"""
+        select catalogue.indicator_code, catalogue.indicator, catalogue.status,
+               {'published.achievement_pct' if published else 'null'},
+               catalogue.method, replace(catalogue.counted_sources, '|', ', '),
+               case when catalogue.is_proxy then 'yes: ' || catalogue.proxy_note
+                    when catalogue.status = 'no_source' then ''
+                    else 'no' end,
+               case when catalogue.status = 'no_source'
+                    then catalogue.no_source_reason || ' Needed: ' || catalogue.source_needed end
+        from marts.spm_indicator_catalogue as catalogue{achievement}
+        order by catalogue.is_spm desc, catalogue.indicator_code
+    """).fetchall()
+    counts = Counter(row[2] for row in rows)
+    return (
+        "<h2>SPM catalogue: method, sources and proxies</h2><p>Every indicator of the SPM catalogue and the regional "
+        f"indicators: {counts['computed']} computed, {counts['proxy']} computed on a proxy target population, "
+        f"{counts['no_source']} with no source. Achievement is the province's, as published.</p>"
+        + _table(["indicator", "what", "status", "province %", "method", "sources counted", "proxy",
+                  "no source: why, and what is needed"],
+                 [(*row[:3], SUPPRESSED if row[3] is None and row[2] != "no_source" else row[3], *row[4:])
+                  for row in rows], numeric_from=3)
+    )
+
+
+def _awaiting_confirmation_section(con: duckdb.DuckDBPyConnection) -> str:
+    """Every seed parameter whose confirmation flag is false: what the forum still has to confirm."""
+    rows = con.execute("""
+        select seed, confirmation_flag, parameter, valid_from, source
+        from marts.parameters_awaiting_confirmation order by seed, parameter
+    """).fetchall()
+    return (
+        "<h2>Awaiting forum confirmation / menunggu konfirmasi forum</h2><p>"
+        f"{len(rows):,} parameters in use that the forum has not confirmed (their seed row says "
+        "<code>confirmed=false</code>): the figures that rest on them are provisional.</p>"
+        + (_table(["seed", "flag", "parameter", "valid from", "source"], rows, numeric_from=99)
+           if rows else "<p>None.</p>")
+    )
+
+
+def _spm_and_confirmation_sections(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The SPM catalogue and the parameters awaiting confirmation, as their tables exist."""
+    return [section(con) for table, section in (("spm_indicator_catalogue", _spm_catalogue_section),
+                                                 ("parameters_awaiting_confirmation", _awaiting_confirmation_section))
+            if has_table(con, "marts", table)]
+
+
 def _expectations_section(gates: Sequence[CheckResult], stages: dict[str, str], docs: str | None) -> str:
     suites = [g for g in gates if g.check == "expectations"]
     order = {stage: i for i, stage in enumerate(("raw", "staging", "harmonised", "linkage", "marts"))}
@@ -296,6 +352,7 @@ def render_report(
             if has_table(con, *table.relation.split(".")):
                 sections.append(_mart_section(con, table, MART_TITLES.get(table.name, table.name))
                                 + MART_CHARTS.get(table.name, lambda _: "")(con))
+        sections.extend(_spm_and_confirmation_sections(con))
     lineage = _shown_lineage(lineage, {t.relation for t in tables})
     if lineage:
         sections.append(_lineage_section(lineage))

@@ -30,7 +30,8 @@ INCLUSION_TOLERANCE = 0.03
 EXCLUSION_TOLERANCE = 0.06
 # The marts whose arithmetic is reconciled by identity tests (the others are checked by their dbt tests alone).
 RECONCILED = ("targeting_errors", "budget_reallocation", "registry_coverage", "spm_indicators",
-              "person_registry_presence", "targeting_list", "hazard_zone_households", "disaster_events_by_regency")
+              "person_registry_presence", "targeting_list", "hazard_zone_households", "disaster_events_by_regency",
+              "spm_indicator_catalogue", "spm_planning_targets")
 
 
 @pytest.fixture(scope="module")

@@ -34,7 +34,13 @@ nik_index as (
 ),
 
 pupils as (
-    select nik, education_stage, grade, disability_type from {{ ref('stg_dapodik__pupils') }} where nik is not null
+    -- Enrolment from Dapodik (schools under the education ministry) and EMIS (madrasah, under Kemenag): a madrasah
+    -- pupil is in EMIS only, so reading Dapodik alone undercounts participation.
+    select nik, education_stage, grade, disability_type, 'dapodik' as education_source
+    from {{ ref('stg_dapodik__pupils') }} where nik is not null
+    union all
+    select nik, education_stage, grade, null as disability_type, 'emis' as education_source
+    from {{ ref('stg_emis__pupils') }} where nik is not null
 ),
 
 health_patients as (
@@ -103,6 +109,8 @@ person_pupils as (
     select
         nik_index.person_id,
         arg_max(pupils.education_stage, (pupils.grade, pupils.education_stage)) as education_stage,
+        arg_max(pupils.education_source, (pupils.grade, pupils.education_stage, pupils.education_source))
+            as education_source,
         max(pupils.grade) as grade,
         bool_or(pupils.disability_type in (
             select evidence_value from evidence
@@ -179,6 +187,7 @@ final as (
         coalesce(conditions.is_enrolled_junior_secondary, false) as is_enrolled_junior_secondary,
         coalesce(conditions.is_enrolled_senior_secondary, false) as is_enrolled_senior_secondary,
         person_pupils.education_stage,
+        person_pupils.education_source,
         person_pupils.grade as school_grade,
         persons.receives_pbi_jk,
         persons.pkh_component
