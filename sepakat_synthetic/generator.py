@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sepakat_dagster import duckdb_limits
-from sepakat_synthetic import dapodik, dtks, health, inarisk, musdes, p3ke, regsosek, sipd
+from sepakat_synthetic import bps, dapodik, dtks, health, inarisk, musdes, p3ke, regsosek, sipd
 from sepakat_synthetic.households import build_households
 from sepakat_synthetic.landing import write
 from sepakat_synthetic.persons import build_persons
@@ -21,7 +21,7 @@ from sepakat_synthetic.truth import household_truth, person_truth
 from sepakat_synthetic.world import World
 
 # DTKS before P3KE and Musdes: they reuse its coverage and program receipt.
-BUILDERS = (regsosek, dtks, p3ke, dapodik, health, sipd, inarisk, musdes)
+BUILDERS = (regsosek, dtks, p3ke, dapodik, health, sipd, inarisk, musdes, bps)
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,7 @@ def generate(
         ("households", household_truth(households)),
         ("persons", person_truth(people, households)),
         ("record_map", pa.concat_tables(maps)),
+        ("regency_statistics", bps.regency_statistics_truth(world)),
     ):
         path = truth_dir / f"{name}.parquet"
         pq.write_table(data, path, compression="zstd")
