@@ -26,7 +26,8 @@ from sepakat_dagster.defs.reports.report import SUPPRESSED, render_report
 from sepakat_dagster.paths import REPO_ROOT
 from tests.defs.marts.helpers import MIN_CELL_COUNT, Pipeline
 
-PUBLISHABLE = {"spm_indicators_published", "rad_pd_disability_by_sex", "hazard_households_by_decile"}
+PUBLISHABLE = {"spm_indicators_published", "rad_pd_disability_by_sex", "hazard_households_by_decile",
+               "poverty_by_regency", "employment_by_decile", "employment_by_regency", "gender_gaps_by_regency"}
 # Internal on purpose (docs/marts.md): unsuppressed counts to district level, rupiah that are counts times a known
 # unit cost, persons' rows.
 INTERNAL = {"targeting_errors", "registry_coverage", "budget_reallocation", "spm_indicators",
