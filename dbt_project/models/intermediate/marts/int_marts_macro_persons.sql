@@ -1,4 +1,4 @@
--- One row per living linked person, with what the BPS-style analyses (docs/analyses/macro.md) count them by: region,
+-- One row per living linked person whose family has a region, with what the BPS-style analyses (docs/analyses/macro.md) count them by: region,
 -- sex, age and age group, the family's reference decile and P3KE decile, whether the person heads the family,
 -- disability, school enrolment (Dapodik), and from the person's Regsosek record the work status, status in
 -- employment (formal or informal, employment_formality), industry sector and its broad group
@@ -94,6 +94,8 @@ final as (
         on regsosek_records.industry_sector = sector_groups.industry_sector
     left join {{ ref('education_attainment_levels') }} as attainment
         on regsosek_records.education_level = attainment.education_level
+    -- A family no record places in a village (a few hundred persons at a million) has no region to be counted in.
+    where families.regency_code is not null
 )
 
 select * from final
