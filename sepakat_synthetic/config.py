@@ -30,7 +30,6 @@ VINTAGES = {
     "sipd": date(2025, 12, 31),
     "inarisk": date(2024, 1, 1),
     "musdes": date(2025, 6, 30),
-    "bps": date(2025, 3, 31),
 }
 
 # Welfare: national log per-capita consumption is normal; its mean is set so that 8.47 % fall below the
