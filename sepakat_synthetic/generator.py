@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sepakat_dagster import duckdb_limits
-from sepakat_synthetic import dapodik, dtks, emis, health, inarisk, musdes, p3ke, places, regsosek, sipd
+from sepakat_synthetic import bps, dapodik, dtks, emis, health, inarisk, musdes, p3ke, places, regsosek, sipd
 from sepakat_synthetic.households import build_households
 from sepakat_synthetic.landing import write
 from sepakat_synthetic.persons import build_persons
@@ -21,7 +21,7 @@ from sepakat_synthetic.truth import household_truth, person_truth
 from sepakat_synthetic.world import World
 
 # DTKS before P3KE and Musdes: they reuse its coverage and program receipt.
-BUILDERS = (regsosek, dtks, p3ke, dapodik, emis, health, sipd, inarisk, places, musdes)
+BUILDERS = (regsosek, dtks, p3ke, dapodik, emis, health, sipd, inarisk, places, musdes, bps)
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,7 @@ def generate(
         ("persons", person_truth(people, households)),
         ("record_map", pa.concat_tables(maps)),
         ("household_zones", world.outcomes["zone_truth"]),
+        ("regency_statistics", bps.regency_statistics_truth(world)),
     ):
         path = truth_dir / f"{name}.parquet"
         pq.write_table(data, path, compression="zstd")

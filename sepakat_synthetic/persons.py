@@ -28,6 +28,8 @@ _SECTORS = (
      0.005, 0.005],
 )
 # fmt: on
+# Agriculture, forestry and fishery (Regsosek lapangan_usaha 1-6): casual work there is "pekerja bebas pertanian".
+_FARMING_SECTORS = (1, 2, 3, 4, 5, 6)
 _SUMBA = MARGA_POOLS.index("sumba")
 _GORONTALO = MARGA_POOLS.index("gorontalo")
 
@@ -107,6 +109,7 @@ def build_persons(households: pd.DataFrame, streams: Streams) -> pd.DataFrame:
     _add_schooling(frame, welfare, streams.rng("persons.schooling"))
     _add_madrasah(frame, streams.rng("persons.madrasah"))
     _add_work(frame, welfare, urban, streams.rng("persons.work"))
+    _add_labour_force(frame, welfare, urban, streams.rng("persons.labour_force"))
     _add_health(frame, streams.rng("persons.health"))
     _add_names(frame, households, hh, has_spouse, head_female, streams.rng("persons.names"))
     _add_nik(frame, households, hh, streams.rng("persons.nik"))
@@ -262,6 +265,38 @@ def _add_work(frame: pd.DataFrame, welfare: np.ndarray, urban: np.ndarray, rng: 
     frame["working"] = working
     frame["work_status"] = np.where(age >= 15, np.where(working, 1, 2), 0).astype(np.int16)
     frame["sector"] = sector
+
+
+def _add_labour_force(
+    frame: pd.DataFrame, welfare: np.ndarray, urban: np.ndarray, rng: np.random.Generator
+) -> None:
+    """Who of the non-working 15+ seeks work (unemployed), and the workers' status in employment (Sakernas codes).
+
+    A stream of its own, so that adding it shifted no earlier draw. Status codes: 1 own-account, 2 employer with
+    temporary or unpaid help, 3 employer with permanent paid workers, 4 employee, 5 casual in agriculture,
+    6 casual outside agriculture, 7 unpaid family worker.
+    """
+    n = len(frame)
+    age = frame["age"].to_numpy()
+    working = frame["working"].to_numpy()
+    enrolled = frame["enrolled"].to_numpy()
+    p_seek = np.select([age < 15, enrolled, age < 25, age < 60], [0.0, 0.03, 0.20 + 0.08 * urban, 0.06 + 0.05 * urban],
+                       default=0.01) * np.where(frame["female"].to_numpy(), 0.4, 1.0)
+    seeking = ~working & (age >= 15) & (rng.random(n) < p_seek)
+    frame["seeking_work"] = seeking
+    frame["work_status"] = np.where(age >= 15, np.where(working, 1, np.where(seeking, 3, 2)), 0).astype(np.int16)
+
+    farming = np.isin(frame["sector"].to_numpy(), _FARMING_SECTORS)
+    score = welfare + 1.0 * urban + 0.4 * frame["education"].to_numpy() + rng.normal(0.0, 1.0, n)
+    employee = rng.random(n) < sigmoid(score - np.where(farming, 3.5, 1.5))
+    u = rng.random(n)
+    informal = np.where(
+        farming,
+        np.select([u < 0.35, u < 0.60, u < 0.62, u < 0.72], [1, 2, 3, 5], default=7),
+        np.select([u < 0.50, u < 0.60, u < 0.63, u < 0.78], [1, 2, 3, 6], default=7),
+    )
+    status = np.where(working, np.where(employee, 4, informal), 0)
+    frame["employment_status"] = status.astype(np.int16)
 
 
 def _add_health(frame: pd.DataFrame, rng: np.random.Generator) -> None:

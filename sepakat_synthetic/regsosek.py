@@ -156,6 +156,7 @@ def _member_columns(
         "status_sekolah": p["school_status"].to_numpy()[members],
         "status_bekerja": pa.array(p["work_status"].to_numpy()[members], mask=~worker),
         "lapangan_usaha": pa.array(p["sector"].to_numpy()[members], mask=~working),
+        "status_pekerjaan": pa.array(p["employment_status"].to_numpy()[members], mask=~working),
         "sulit_melihat": p["wg_seeing"].to_numpy()[members],
         "sulit_mendengar": p["wg_hearing"].to_numpy()[members],
         "sulit_berjalan": p["wg_walking"].to_numpy()[members],

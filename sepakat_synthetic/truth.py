@@ -103,6 +103,8 @@ def person_truth(p: pd.DataFrame, h: pd.DataFrame) -> pa.Table:
         "grade": pa.array(grade, mask=grade < 0),
         "working": pa.array(p["working"].to_numpy()),
         "sector": pa.array(sector, mask=sector == 0),
+        "seeking_work": pa.array(p["seeking_work"].to_numpy()),
+        "employment_status": pa.array(p["employment_status"].to_numpy(), mask=~p["working"].to_numpy()),
     }
     for domain in ("seeing", "hearing", "walking", "remembering", "self_care", "communicating"):
         columns[f"wg_{domain}"] = pa.array(p[f"wg_{domain}"].to_numpy())

@@ -32,7 +32,8 @@ PUBLISHABLE = {"spm_indicators_published", "rad_pd_disability_by_sex", "hazard_h
                "housing_services_by_decile", "out_of_school_children", "health_insurance_coverage",
                "hazard_zone_households", "slum_households_by_decile", "coastal_flood_households_by_decile",
                "disaster_events_by_regency",
-               "spm_planning_targets"}
+               "spm_planning_targets",
+               "poverty_by_regency", "employment_by_decile", "employment_by_regency", "gender_gaps_by_regency"}
 # Internal on purpose (docs/marts.md): unsuppressed counts to district level, rupiah that are counts times a known
 # unit cost, persons' rows.
 INTERNAL = {"targeting_errors", "registry_coverage", "budget_reallocation", "spm_indicators",

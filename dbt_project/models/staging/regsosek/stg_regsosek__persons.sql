@@ -16,6 +16,7 @@ with source as ({{ staging_source('regsosek', 'regsosek_individu', [
     staging_code('pendidikan', 'education_level'),
     staging_code('status_bekerja', 'work_status'),
     staging_code('status_kawin', 'marital_status'),
+    staging_code('status_pekerjaan', 'employment_status'),
     staging_code('status_sekolah', 'school_status'),
 ] + difficulty_codes) }}),
 
@@ -30,6 +31,7 @@ final as (
         school_status,
         work_status,
         industry_sector,
+        employment_status,
         {%- for domain in difficulties %}
         difficulty_{{ domain }},
         {%- endfor %}
