@@ -18,7 +18,10 @@ from tests.defs.marts.helpers import Pipeline, graph_definitions, identity_tests
 from tests.defs.publish.helpers import file_digest, publishing
 
 MARTS = ("person_registry_presence", "targeting_list", "targeting_errors", "registry_coverage", "spm_indicators",
-         "spm_indicators_published", "budget_reallocation", "rad_pd_disability_by_sex", "hazard_households_by_decile")
+         "spm_indicators_published", "budget_reallocation", "rad_pd_disability_by_sex", "hazard_households_by_decile",
+         "welfare_distribution_by_decile", "welfare_distribution_by_decile_published",
+         "welfare_distribution_by_percentile", "welfare_distribution_by_percentile_published",
+         "welfare_distribution_by_ranking", "welfare_distribution_by_ranking_published", "welfare_ranking_agreement")
 # How far the linked province rates may be from the rates with true identities (same rule and data, perfect
 # linkage). Inclusion errors depend on linkage alone; exclusion errors also count the eligible people no registry
 # lists (children born after Regsosek in households DTKS has not updated), whom no linkage can find.
@@ -26,7 +29,8 @@ INCLUSION_TOLERANCE = 0.03
 EXCLUSION_TOLERANCE = 0.06
 # The marts whose arithmetic is reconciled by identity tests (the others are checked by their dbt tests alone).
 RECONCILED = ("targeting_errors", "budget_reallocation", "registry_coverage", "spm_indicators",
-              "person_registry_presence", "targeting_list")
+              "person_registry_presence", "targeting_list", "welfare_distribution_by_decile",
+              "welfare_distribution_by_percentile", "welfare_distribution_by_ranking", "welfare_ranking_agreement")
 
 
 @pytest.fixture(scope="module")
