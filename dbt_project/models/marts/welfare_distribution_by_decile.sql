@@ -3,7 +3,8 @@
 -- and village level by decile alone, so that the table stays a few rows per village. Living linked persons count
 -- under their own sex, age and disability and their family's decile; a household (a family unit with living members)
 -- under its head's sex and age group, "with disability" when any member has one (as spm_indicators counts them).
--- Exact counts (internal); welfare_distribution_by_decile_published suppresses the small ones.
+-- Each decile carries its welfare band and priority band (decile_definitions). Exact counts (internal);
+-- welfare_distribution_by_decile_published suppresses the small ones.
 with
 
 families as (
@@ -12,6 +13,10 @@ families as (
 
 age_groups as (
     select * from {{ ref('age_groups') }}
+),
+
+decile_definitions as (
+    select cast(decile as varchar) as decile, welfare_band, is_priority_band from {{ ref('decile_definitions') }}
 ),
 
 units as (
@@ -72,10 +77,12 @@ final as (
     select
         {{ region_level('grouping_id', depth=4) }} as region_level,
         {{ region_code('grouping_id', depth=4) }} as region_code,
-        province_code,
-        regency_code,
-        district_code,
-        decile,
+        grouped.province_code,
+        grouped.regency_code,
+        grouped.district_code,
+        grouped.decile,
+        decile_definitions.welfare_band,
+        decile_definitions.is_priority_band,
         -- 'all': the row totals its region and decile over sex, age group and disability.
         case when cell_grouping = 0 then sex else 'all' end as sex,
         case when cell_grouping = 0 then age_group else 'all' end as age_group,
@@ -83,6 +90,7 @@ final as (
         cast(persons as bigint) as persons,
         cast(households as bigint) as households
     from grouped
+    left join decile_definitions on grouped.decile = decile_definitions.decile
 )
 
 select * from final
