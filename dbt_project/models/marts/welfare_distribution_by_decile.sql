@@ -9,6 +9,7 @@ with
 
 families as (
     select * from {{ ref('int_marts_welfare_families') }}
+    where village_code is not null  -- a family without a known village is in no region (the helper's rate test)
 ),
 
 age_groups as (

@@ -11,6 +11,7 @@ families as (
         coalesce(cast(regsosek_percentile as varchar), 'unknown') as percentile,
         members_living
     from {{ ref('int_marts_welfare_families') }}
+    where village_code is not null  -- a family without a known village is in no region (the helper's rate test)
 ),
 
 grouped as (

@@ -1,10 +1,11 @@
--- The province rows of each welfare distribution count every family unit with living members once, and its living
--- members, whatever the ranking or pair of rankings: returns the mart, ranking and province that do not.
+-- The province rows of each welfare distribution count every located family unit with living members once, and its
+-- living members, whatever the ranking or pair of rankings: returns the mart, ranking and province that do not.
 with
 
 families as (
     select province_code, count(*) as households, sum(members_living) as persons
     from {{ ref('int_marts_welfare_families') }}
+    where village_code is not null
     group by province_code
 ),
 

@@ -2,7 +2,8 @@
 -- under each registry's own ranking and under the reference one (welfare_rankings), Regsosek's percentile (DTSEN
 -- ranks by percentile 1-100 and decile; no other registry delivers a percentile), its living members, and what a
 -- household is counted under in a cross by person attributes: its head's sex and age group, and whether any member
--- has a disability (as spm_indicators counts households).
+-- has a disability (as spm_indicators counts households). A family none of whose household records is in the
+-- warehouse (quarantined) has no village; it stays here, where a rate test counts it, and the marts leave it out.
 {%- set regsosek = registries() | selectattr('registry', 'equalto', 'regsosek') | first %}
 with
 
