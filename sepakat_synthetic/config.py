@@ -45,6 +45,11 @@ NATIONAL_LOG_MEAN = float(
 NATIONAL_DECILE_CUTOFFS = np.exp(
     NATIONAL_LOG_MEAN + NATIONAL_LOG_SD * np.array([NormalDist().inv_cdf(k / 10) for k in range(1, 10)])
 )
+# DTSEN also ranks by percentile 1-100; every tenth percentile cut-off is a decile cut-off (k / 100 = 10k / 100 in
+# floating point), so a percentile p always lies in decile ceil(p / 10).
+NATIONAL_PERCENTILE_CUTOFFS = np.exp(
+    NATIONAL_LOG_MEAN + NATIONAL_LOG_SD * np.array([NormalDist().inv_cdf(k / 100) for k in range(1, 100)])
+)
 REGIONAL_LOG_SD = 0.55  # within a regency households vary a little less than nationally
 VILLAGE_SHARE = 0.15  # share of the within-regency variance that is between villages
 
@@ -57,5 +62,12 @@ MOVED_SHARE = 0.03
 def national_decile(consumption_per_capita: np.ndarray) -> np.ndarray:
     """National welfare decile 1-10 of a per-capita consumption (or of a proxy for it)."""
     return (np.searchsorted(NATIONAL_DECILE_CUTOFFS, consumption_per_capita, side="right") + 1).astype(
+        np.int8
+    )
+
+
+def national_percentile(consumption_per_capita: np.ndarray) -> np.ndarray:
+    """National welfare percentile 1-100 of a per-capita consumption (or of a proxy for it)."""
+    return (np.searchsorted(NATIONAL_PERCENTILE_CUTOFFS, consumption_per_capita, side="right") + 1).astype(
         np.int8
     )

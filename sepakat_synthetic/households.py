@@ -138,6 +138,7 @@ def build_households(province: str, persons: int, streams: Streams) -> pd.DataFr
             "consumption_per_capita": consumption,
             "welfare_z": welfare_z,
             "decile": config.national_decile(consumption),
+            "percentile": config.national_percentile(consumption),
         }
     )
     frame["poor"] = consumption < config.POVERTY_LINE

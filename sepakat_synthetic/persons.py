@@ -101,7 +101,7 @@ def build_persons(households: pd.DataFrame, streams: Streams) -> pd.DataFrame:
 
     _add_marital_status(frame, has_spouse[hh], rng)
     _add_deaths(frame, rng)
-    for column in ("village_code", "district_code", "regency_code", "moved", "decile", "religion", "kk"):
+    for column in ("village_code", "district_code", "regency_code", "moved", "decile", "percentile", "religion", "kk"):
         frame[column] = households[column].to_numpy()[hh]
     welfare = households["welfare_z"].to_numpy()[hh]
     urban = households["urban"].to_numpy()[hh]

@@ -64,6 +64,7 @@ def build(world: World) -> list[SourceFile]:
         "longitude": longitude,
         "jumlah_art": listed_members[rows],
         "desil": config.national_decile(pmt),
+        "persentil": config.national_percentile(pmt),
         "luas_lantai": h["floor_area_m2"].to_numpy()[rows],
         "atap": h["roof"].to_numpy()[rows],
         "dinding": h["wall"].to_numpy()[rows],

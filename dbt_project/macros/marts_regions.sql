@@ -1,13 +1,13 @@
 {#-
   Regions in the marts: how a family's or patient's region codes follow from its village code, and how a row of a
-  `group by grouping sets` over the region levels (province, regency[, district]) says which level it is. The
-  levels are a prefix of province > regency > district; the grouping id is grouping() over the levels below the
-  province, so 0 is the deepest level and every level up sets one more bit (depth 2: 1 = province; depth 3:
-  3 = province, 1 = regency). One place, so that every mart labels and joins its region rows alike.
+  `group by grouping sets` over the region levels (province, regency[, district[, village]]) says which level it
+  is. The levels are a prefix of province > regency > district > village; the grouping id is grouping() over the
+  levels below the province, so 0 is the deepest level and every level up sets one more bit (depth 2: 1 = province;
+  depth 3: 3 = province, 1 = regency). One place, so that every mart labels and joins its region rows alike.
 -#}
 
 {% macro region_levels(depth) -%}
-    {{ return(['province', 'regency', 'district'][:depth]) }}
+    {{ return(['province', 'regency', 'district', 'village'][:depth]) }}
 {%- endmacro %}
 
 

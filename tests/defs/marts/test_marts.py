@@ -22,7 +22,10 @@ MARTS = ("person_registry_presence", "targeting_list", "targeting_errors", "regi
          "rad_pd_disability_by_domain", "rad_pd_disability_coverage", "housing_rtlh_by_rule_set",
          "housing_services_by_decile", "out_of_school_children", "health_insurance_coverage",
          "hazard_zone_households", "slum_households_by_decile", "coastal_flood_households_by_decile",
-         "disaster_events_by_regency")
+         "disaster_events_by_regency",
+         "welfare_distribution_by_decile", "welfare_distribution_by_decile_published",
+         "welfare_distribution_by_percentile", "welfare_distribution_by_percentile_published",
+         "welfare_distribution_by_ranking", "welfare_distribution_by_ranking_published", "welfare_ranking_agreement")
 # How far the linked province rates may be from the rates with true identities (same rule and data, perfect
 # linkage). Inclusion errors depend on linkage alone; exclusion errors also count the eligible people no registry
 # lists (children born after Regsosek in households DTKS has not updated), whom no linkage can find.
@@ -31,7 +34,8 @@ EXCLUSION_TOLERANCE = 0.06
 # The marts whose arithmetic is reconciled by identity tests (the others are checked by their dbt tests alone).
 RECONCILED = ("targeting_errors", "budget_reallocation", "registry_coverage", "spm_indicators",
               "person_registry_presence", "targeting_list", "hazard_zone_households", "disaster_events_by_regency",
-              "spm_indicator_catalogue", "spm_planning_targets")
+              "spm_indicator_catalogue", "spm_planning_targets", "welfare_distribution_by_decile",
+              "welfare_distribution_by_percentile", "welfare_distribution_by_ranking", "welfare_ranking_agreement")
 
 
 @pytest.fixture(scope="module")

@@ -28,6 +28,8 @@ final as (
         cast(longitude as double) as longitude,
         cast(jumlah_art as integer) as household_size_recorded,
         cast(decile as integer) as decile,
+        -- DTSEN's national percentile 1-100; a value off that scale is a keying slip and becomes NULL.
+        case when persentil between 1 and 100 then cast(persentil as integer) end as percentile,
         cast(luas_lantai as double) as floor_area_m2,
         roof_material,
         wall_material,
