@@ -303,10 +303,34 @@ def _lineage_section(lineage: Sequence[Lineage]) -> str:
 
 # Titles of the publishable marts. Which marts are shown is not decided here: only those dbt declares publishable
 # (config.meta.disclosure, sepakat_dagster/defs/marts/disclosure.py), whose small cells the SQL suppressed.
+# The order is the report's: the analyses of docs/analyses/ one after another.
 MART_TITLES = {
-    "spm_indicators_published": "Minimum Service Standard (SPM) achievement (small cells suppressed)",
+    # welfare distribution (docs/analyses/welfare.md)
+    "welfare_distribution_by_decile_published": "Welfare distribution: persons and households by decile",
+    "welfare_distribution_by_percentile_published": "Welfare distribution: persons and households by percentile",
+    "welfare_distribution_by_ranking_published": "Welfare distribution under each registry's own ranking",
+    # poverty, employment, gender (docs/analyses/macro.md)
+    "poverty_by_regency": "Poverty: BPS Susenas beside the registries' deciles 1-4",
+    "employment_by_regency": "Employment: BPS Sakernas beside Regsosek",
+    "employment_by_decile": "Employment by decile, sex and age group (Regsosek)",
+    "gender_gaps_by_regency": "Gender: gaps between women and men, with BPS's IPG and IDG",
+    # education, health, disability, housing (docs/analyses/social.md)
+    "out_of_school_children": "Out-of-school children by decile and disability",
+    "health_insurance_coverage": "Health insurance (PBI-JK) of deciles 1-4",
     "rad_pd_disability_by_sex": "Disability by sex, for the RAD PD plan",
-    "hazard_households_by_decile": "Households in hazard zones by decile",
+    "rad_pd_disability_by_domain": "Disability by functional domain and severity, for the RAD PD plan",
+    "rad_pd_disability_coverage": "Persons with disability covered by PKH and PBI-JK, for the RAD PD plan",
+    "housing_rtlh_by_rule_set": "Housing: RTLH under each agency's rule set (not assessable shown apart)",
+    "housing_services_by_decile": "Housing: water, sanitation, lighting and cooking fuel by decile",
+    # hazards and places (docs/analyses/places.md)
+    "hazard_households_by_decile": "Households in INARISK hazard villages by decile",
+    "hazard_zone_households": "Households inside hazard zones (geotags), per village",
+    "coastal_flood_households_by_decile": "Households in the coastal-flood zone by decile band",
+    "slum_households_by_decile": "Households in slum areas by decile band",
+    "disaster_events_by_regency": "Disaster events (BNPB DIBI) beside households in hazard zones",
+    # SPM and planning (docs/analyses/spm-and-budget.md)
+    "spm_indicators_published": "Minimum Service Standard (SPM) achievement (small cells suppressed)",
+    "spm_planning_targets": "Planning table (RKPD/RPJMD, RAD SPM annex): baseline, latest, target, gap",
 }
 SUPPRESSED = "\u2013"
 
