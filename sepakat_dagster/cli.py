@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import hashlib
 import json
 import os
 import shutil
@@ -38,9 +39,20 @@ def _read_yaml(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
+def generator_fingerprint() -> str:
+    """A digest of the generator's source code: same seed and code, same files; other code, other files."""
+    import sepakat_synthetic
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(sepakat_synthetic.__file__).parent.rglob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def ensure_generated(folder: Path, persons: int, seed: int, province: str) -> Path:
-    """Generate a province into `folder` (landing/ and truth/) once per (persons, seed, province): a second call
-    with the same parameters reuses it (generated.json records them). Returns the landing folder.
+    """Generate a province into `folder` (landing/ and truth/) once per (persons, seed, province) and version of the
+    generator: a second call with the same parameters reuses it (generated.json records them); files of an older
+    generator are made again, since they may lack a source the pipeline now reads. Returns the landing folder.
 
     The generator runs in a child process, so that its memory (6.1 GiB resident at 5.5 million persons) is given
     back before a refresh runs in this one: generated in this process, a 5.5-million-person demo peaked at 8.0 GiB.
@@ -51,7 +63,7 @@ def ensure_generated(folder: Path, persons: int, seed: int, province: str) -> Pa
     from sepakat_synthetic import generate
 
     stamp = folder / "generated.json"
-    wanted = {"persons": persons, "seed": seed, "province": province}
+    wanted = {"persons": persons, "seed": seed, "province": province, "generator": generator_fingerprint()}
     if stamp.exists() and json.loads(stamp.read_text())["parameters"] == wanted:
         print(f"Registries for {wanted} already in {folder}")
         return folder / "landing"

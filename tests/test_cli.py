@@ -14,7 +14,7 @@ from pathlib import Path
 import dagster as dg
 import yaml
 
-from sepakat_dagster.cli import _describe_failure, build_parser, ensure_generated
+from sepakat_dagster.cli import _describe_failure, build_parser, ensure_generated, generator_fingerprint
 from sepakat_dagster.paths import REPO_ROOT
 
 VENV_BIN = Path(sys.executable).parent
@@ -114,7 +114,8 @@ def test_a_province_is_generated_once_in_a_child_process_and_again_for_other_par
     landing = ensure_generated(tmp_path, persons=300, seed=7, province="53")
     stamp = tmp_path / "generated.json"
     assert landing == tmp_path / "landing" and any(landing.rglob("*.csv"))
-    assert json.loads(stamp.read_text())["parameters"] == {"persons": 300, "seed": 7, "province": "53"}
+    assert json.loads(stamp.read_text())["parameters"] == {"persons": 300, "seed": 7, "province": "53",
+                                                           "generator": generator_fingerprint()}
     files = {path: path.stat().st_mtime_ns for path in landing.rglob("*") if path.is_file()}
 
     assert ensure_generated(tmp_path, persons=300, seed=7, province="53") == landing
@@ -122,4 +123,13 @@ def test_a_province_is_generated_once_in_a_child_process_and_again_for_other_par
 
     ensure_generated(tmp_path, persons=300, seed=8, province="53")
     assert json.loads(stamp.read_text())["parameters"]["seed"] == 8
+    assert all(path.stat().st_mtime_ns != mtime for path, mtime in files.items() if path.exists())
+
+    # Files an older generator wrote (another fingerprint in the stamp) are made again.
+    recorded = json.loads(stamp.read_text())
+    recorded["parameters"]["generator"] = "an-older-generator"
+    stamp.write_text(json.dumps(recorded))
+    files = {path: path.stat().st_mtime_ns for path in landing.rglob("*") if path.is_file()}
+    ensure_generated(tmp_path, persons=300, seed=8, province="53")
+    assert json.loads(stamp.read_text())["parameters"]["generator"] == generator_fingerprint()
     assert all(path.stat().st_mtime_ns != mtime for path, mtime in files.items() if path.exists())
