@@ -25,9 +25,10 @@ SINKS = [
     EXPORTS_KEY,
     TARGETING_EVALUATION_KEY,
     dg.AssetKey(["linkage", "review_queue"]),
-    # Built and tested by dbt although no mart reads them yet: a failure there still stops the publication.
+    # Each household's geotag status (in a zone, outside, missing, implausible): read by the forum, not by a mart.
+    dg.AssetKey(["places", "household_geotags"]),
+    # Built and tested by dbt although no mart reads it yet: a failure there still stops the publication.
     dg.AssetKey(["intermediate", "int_welfare_rankings"]),
-    dg.AssetKey(["reference", "poverty_lines"]),
 ]
 COMMON = {"group_name": "publish", "pool": "duckdb", "owners": ["team:sepakat-data"]}
 
