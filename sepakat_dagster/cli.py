@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sepakat_dagster import paths
 from sepakat_dagster.defs.marts.export_cli import add_export_command
 from sepakat_dagster.defs.publish.diff_cli import add_history_commands
+from sepakat_dagster.status import add_status_command
 
 if TYPE_CHECKING:  # dagster is imported where it is used, so that `sepakat --help` answers at once
     import dagster as dg
@@ -77,9 +78,11 @@ def ensure_generated(folder: Path, persons: int, seed: int, province: str) -> Pa
     return folder / "landing"
 
 
-def _demo_pseudonym_key(data_dir: Path) -> str | None:
-    """A random local key for the demo's pseudonyms, made once and kept out of git (data/ is ignored); None when
-    an explicit SEPAKAT_PSEUDONYM_KEY is set, which wins. There is never a built-in default key.
+def local_pseudonym_key(data_dir: Path) -> str | None:
+    """A random local key for the marts' pseudonyms, made once in the data folder and kept out of git (data/ is
+    ignored), so that `demo` and `refresh` work on a machine that has never been given one; None when an explicit
+    SEPAKAT_PSEUDONYM_KEY is set, which wins. There is never a built-in default key. The file must be kept (and backed
+    up with the warehouse): another key gives every person another pseudonym.
     """
     import secrets
 
@@ -194,7 +197,7 @@ def _demo(args: argparse.Namespace) -> int:
     warehouse = args.data_dir / "warehouse.duckdb"
     landing = ensure_generated(args.data_dir / "demo", args.persons, args.seed, args.province)
     log_path = args.data_dir / "logs" / "refresh.log"
-    run_id = _run_refresh(warehouse, landing, log_path, _demo_pseudonym_key(args.data_dir))
+    run_id = _run_refresh(warehouse, landing, log_path, local_pseudonym_key(args.data_dir))
     print(f"\nRefresh run {run_id} succeeded (step output in {log_path})")
     _print_summary(warehouse)
     print(f"\nQuality and lineage report: {args.data_dir / 'reports' / 'latest.html'}")
@@ -204,10 +207,15 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _refresh(args: argparse.Namespace) -> int:
-    """Refresh every asset from the registries already in the landing folder (no generation, unlike `demo`)."""
+    """Refresh every asset from the registries already in the landing folder (no generation, unlike `demo`).
+
+    Paths are made absolute first: the run's resources and great-expectations' stores refuse relative ones, and dbt
+    runs in its project folder. The pseudonym key is SEPAKAT_PSEUDONYM_KEY or, without it, the data folder's own.
+    """
     started = time.monotonic()
-    log_path = args.log or args.warehouse.parent / "logs" / "refresh.log"
-    run_id = _run_refresh(args.warehouse, args.landing, log_path)
+    warehouse = (args.data_dir / "warehouse.duckdb" if args.data_dir else args.warehouse).resolve()
+    log_path = (args.log or warehouse.parent / "logs" / "refresh.log").resolve()
+    run_id = _run_refresh(warehouse, args.landing.resolve(), log_path, local_pseudonym_key(warehouse.parent))
     print(f"Refresh run {run_id} succeeded in {time.monotonic() - started:.0f} s (step output in {log_path})")
     return 0
 
@@ -275,7 +283,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=_demo)
 
     refresh = commands.add_parser("refresh", help="refresh every asset from the registries already landed")
-    refresh.add_argument("--warehouse", type=Path, default=paths.warehouse_path())
+    where = refresh.add_mutually_exclusive_group()
+    where.add_argument("--warehouse", type=Path, default=paths.warehouse_path())
+    where.add_argument("--data-dir", type=Path, help="the data folder: its warehouse.duckdb, logs/, reports/, "
+                       "exports/ and pseudonym key (instead of --warehouse)")
     refresh.add_argument("--landing", type=Path, default=paths.LANDING.path(), help="one folder per registry")
     refresh.add_argument("--log", type=Path, help="step output (default: logs/refresh.log beside the warehouse)")
     refresh.set_defaults(handler=_refresh)
@@ -287,6 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_export_command(commands)
     add_history_commands(commands)
+    add_status_command(commands)
 
     summary = commands.add_parser("summary", help="print what the warehouse holds")
     summary.add_argument("--warehouse", type=Path, default=paths.warehouse_path())

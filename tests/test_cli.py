@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import yaml
 
 from sepakat_dagster.cli import _describe_failure, build_parser, ensure_generated, generator_fingerprint
@@ -133,3 +134,21 @@ def test_a_province_is_generated_once_in_a_child_process_and_again_for_other_par
     ensure_generated(tmp_path, persons=300, seed=8, province="53")
     assert json.loads(stamp.read_text())["parameters"]["generator"] == generator_fingerprint()
     assert all(path.stat().st_mtime_ns != mtime for path, mtime in files.items() if path.exists())
+
+
+def test_a_province_refreshes_its_own_deliveries_without_ground_truth_or_a_key(demo_dir: Path, tmp_path_factory):
+    from tests.deliveries import refreshed_delivery
+
+    delivered = refreshed_delivery(demo_dir, tmp_path_factory)
+    assert not (delivered.landing.parent / "truth").exists()
+    assert delivered.completed.returncode == 0, delivered.completed.stderr[-3000:]
+    assert "succeeded" in delivered.completed.stdout
+    # The data folder made its own pseudonym key, once, readable by its owner only, and never printed.
+    key_file = delivered.data_dir / ".pseudonym_key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert key_file.read_text().strip() not in delivered.completed.stdout + delivered.completed.stderr
+    # The evaluations against a ground truth said there was none instead of failing the run.
+    assert "No ground truth" in delivered.completed.stderr
+    with duckdb.connect(str(delivered.warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from marts.targeting_list").fetchone()[0] > 0
+        assert con.execute("select count(*) from history.runs where published_at is not null").fetchone()[0] == 1
