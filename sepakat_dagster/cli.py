@@ -199,11 +199,20 @@ def _demo(args: argparse.Namespace) -> int:
     log_path = args.data_dir / "logs" / "refresh.log"
     run_id = _run_refresh(warehouse, landing, log_path, local_pseudonym_key(args.data_dir))
     print(f"\nRefresh run {run_id} succeeded (step output in {log_path})")
+    _assign_demo_walidata(warehouse, args.province)
     _print_summary(warehouse)
     print(f"\nQuality and lineage report: {args.data_dir / 'reports' / 'latest.html'}")
     print(f"great-expectations Data Docs: {args.data_dir / 'reports' / 'data_docs' / 'index.html'}")
     print(f"Demo finished in {time.monotonic() - started:.0f} s")
     return 0
+
+
+def _assign_demo_walidata(warehouse: Path, province: str) -> None:
+    from sepakat_dagster.access.roles import assign_demo_walidata, assignments_path
+
+    roles = assignments_path(warehouse)
+    if assign_demo_walidata(roles, province):
+        print(f"You are the demo province's walidata (may export by name): {roles}")
 
 
 def _refresh(args: argparse.Namespace) -> int:

@@ -66,6 +66,10 @@ PERSON_MODEL = Location("SEPAKAT_PERSON_MODEL", _committed_person_model)
 """The trained person model: the committed one by default; set it to train into a scratch folder before replacing
 the committed model."""
 
+ROLES = Location("SEPAKAT_ROLES", lambda: WAREHOUSE.path().parent / "roles.yml")
+"""Who holds which Satu Data role and scope (sepakat_dagster/access/): a deployment's own file, beside the warehouse
+by default. Without it nobody may export by name."""
+
 ALERTS = Location("SEPAKAT_ALERTS", lambda: Path(os.environ.get("DAGSTER_HOME", ".")) / "alerts.jsonl")
 """Run-failure alert records: beside the Dagster instance by default, whose runs they describe."""
 

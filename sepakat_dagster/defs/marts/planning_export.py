@@ -4,17 +4,13 @@ office (Bappeda) to paste into its plan's annexes.
 
 Only a table dbt declares publishable (defs/marts/disclosure.py) may leave: its small cells are already suppressed
 in SQL. A regency receives its own rows only (its regency row and, where the table has them, its districts'), never
-the province's or another regency's. Each export is logged as one JSON line (who, when, table, regency, rows, file)
-beside the files; the rows themselves are never logged.
+the province's or another regency's. `sepakat export` logs each one in the export log (sepakat_dagster/access/).
 """
 
 from __future__ import annotations
 
-import getpass
-import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -27,8 +23,6 @@ from sepakat_dagster.defs.marts.disclosure import publishable_tables
 from sepakat_dagster.defs.marts.export import ExportError, known_regencies
 
 FORMATS = ("csv", "xlsx")
-EXPORT_LOG = "export_log.jsonl"
-"""The log of planning exports, in the output folder: one JSON object per export."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +36,7 @@ class PlanningExport:
 
 def export_planning_table(warehouse: Path | str, table: str, regency_code: str, out_dir: Path | str,
                           file_format: str = "csv") -> PlanningExport:
-    """Write one regency's rows of a publishable table to `<out_dir>/<table>_<regency>.<format>` and log it.
+    """Write one regency's rows of a publishable table to `<out_dir>/<table>_<regency>.<format>`.
 
     Refused with ExportError: a table that is not publishable (or has no regency column), an unknown regency, an
     unknown format, a missing warehouse or table."""
@@ -64,9 +58,7 @@ def export_planning_table(warehouse: Path | str, table: str, regency_code: str, 
     else:
         _write_xlsx(data, partial, sheet=table)
     partial.replace(out)  # a reader never sees half a file
-    result = PlanningExport(out, table, regency_code.strip(), data.num_rows, tuple(data.column_names))
-    _log(result)
-    return result
+    return PlanningExport(out, table, regency_code.strip(), data.num_rows, tuple(data.column_names))
 
 
 def _regency_rows(con: duckdb.DuckDBPyConnection, relation: str, regency_code: str) -> pa.Table:
@@ -101,9 +93,3 @@ def _cell(value: object) -> object:
     """A value openpyxl writes as is; lists (none in the planning tables today) as their text."""
     return ", ".join(map(str, value)) if isinstance(value, list) else value
 
-
-def _log(result: PlanningExport) -> None:
-    entry = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "by": getpass.getuser(), "table": result.table,
-             "regency": result.regency_code, "rows": result.rows, "file": result.path.name}
-    with (result.path.parent / EXPORT_LOG).open("a", encoding="utf-8") as log:
-        log.write(json.dumps(entry) + "\n")

@@ -1,11 +1,11 @@
 """The planning tables and their per-regency export (`sepakat export --table`): the RKPD/RPJMD and RAD SPM table
 takes its baseline from the first published run when the history has one, a regency's file holds only its rows,
-the XLSX equals the CSV, every export is logged without its rows, and a table that is not publishable is refused."""
+the XLSX equals the CSV, and a table that is not publishable is refused (and logged: tests/defs/marts/test_export.py
+checks the one export log of both kinds)."""
 
 from __future__ import annotations
 
 import csv
-import json
 import os
 import subprocess
 from pathlib import Path
@@ -14,10 +14,11 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
+from sepakat_dagster.access.export_log import EXPORT_LOG
 from sepakat_dagster.cli import main
 from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE
 from sepakat_dagster.defs.marts.export import ExportError
-from sepakat_dagster.defs.marts.planning_export import EXPORT_LOG, export_planning_table
+from sepakat_dagster.defs.marts.planning_export import export_planning_table
 from sepakat_dagster.paths import DBT_PROJECT_DIR
 from tests.defs.marts.helpers import PSEUDONYM_KEY, Pipeline
 
@@ -37,9 +38,6 @@ def test_a_regency_export_holds_only_its_rows(pipeline: Pipeline, tmp_path: Path
     assert len(rows) == result.rows == expected > 0
     assert {row["regency_code"] for row in rows} == {regency}
     assert {row["region_level"] for row in rows} == {"regency"}
-    log = [json.loads(line) for line in (tmp_path / EXPORT_LOG).read_text(encoding="utf-8").splitlines()]
-    assert log[-1].keys() == {"at", "by", "table", "regency", "rows", "file"}
-    assert (log[-1]["table"], log[-1]["regency"], log[-1]["rows"]) == (TABLE, regency, expected)
 
 
 def _same(csv_value: str, xlsx_value: object) -> bool:
@@ -67,7 +65,8 @@ def test_the_xlsx_opens_and_equals_the_csv(pipeline: Pipeline, tmp_path: Path):
             assert all(_same(c, x) for c, x in zip(csv_row, xlsx_row, strict=True)), (table, csv_row, xlsx_row)
 
 
-def test_a_table_that_is_not_publishable_is_refused(pipeline: Pipeline, tmp_path: Path, capsys):
+def test_a_table_that_is_not_publishable_is_refused(pipeline: Pipeline, tmp_path: Path, capsys, monkeypatch):
+    monkeypatch.setenv("SEPAKAT_EXPORTS", str(tmp_path / "logged"))
     regency = _a_regency(pipeline)
     for table in ("budget_reallocation", "targeting_list", "spm_indicators"):
         with pytest.raises(ExportError, match="not a publishable table"):
@@ -76,7 +75,8 @@ def test_a_table_that_is_not_publishable_is_refused(pipeline: Pipeline, tmp_path
         export_planning_table(pipeline.warehouse, TABLE, "9999", tmp_path)
     assert main(["export", "--table", "budget_reallocation", "--regency", regency, "--out", str(tmp_path),
                  "--warehouse", str(pipeline.warehouse)]) == 2
-    assert not list(tmp_path.glob("budget_reallocation*")) and not (tmp_path / EXPORT_LOG).exists()
+    assert not list(tmp_path.glob("budget_reallocation*"))
+    assert '"outcome": "refused"' in (tmp_path / "logged" / EXPORT_LOG).read_text(encoding="utf-8")
     assert main(["export", "--table", TABLE, "--regency", regency, "--format", "xlsx", "--out", str(tmp_path),
                  "--warehouse", str(pipeline.warehouse)]) == 0
     assert (tmp_path / f"{TABLE}_{regency}.xlsx").exists()
