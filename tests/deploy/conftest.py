@@ -42,10 +42,19 @@ class PostgresServer:
                                 dbname=db_name or self.db_name)
 
 
-def server_binaries() -> Path | None:
-    """The newest installed PostgreSQL's bin folder (/usr/lib/postgresql/<version>/bin), if any."""
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parent.parent.name))
-    return found[-1].parent if found else None
+DEBIAN_SERVERS = Path("/usr/lib/postgresql")
+
+
+def server_binaries(root: Path = DEBIAN_SERVERS) -> Path:
+    """The newest installed PostgreSQL's bin folder (<root>/<version>/bin). Without one the test skips, or fails
+    when SEPAKAT_REQUIRE_SERVICES=1."""
+    found = sorted(root.glob("*/bin/pg_ctl"), key=lambda p: int(p.parent.parent.name))
+    if found:
+        return found[-1].parent
+    message = f"PostgreSQL server binaries not found ({root}/*/bin; Debian package postgresql)"
+    if os.environ.get("SEPAKAT_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{message}, and SEPAKAT_REQUIRE_SERVICES=1 requires them")
+    pytest.skip(message)
 
 
 def _free_port() -> int:
@@ -61,11 +70,6 @@ def _as_server_user(command: list[str]) -> list[str]:
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     binaries = server_binaries()
-    if binaries is None:
-        message = "PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin; Debian package postgresql)"
-        if os.environ.get("SEPAKAT_REQUIRE_SERVICES") == "1":
-            pytest.fail(f"{message}, and SEPAKAT_REQUIRE_SERVICES=1 requires them")
-        pytest.skip(message)
     # Not under pytest's tmp folder: it is private to root, and the server runs as its own account.
     folder = Path(tempfile.mkdtemp(prefix="sepakat-postgres-"))
     folder.chmod(0o755)

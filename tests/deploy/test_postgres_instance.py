@@ -14,7 +14,7 @@ from sepakat_dagster.defs.sources.catalog import load_catalog
 from sepakat_dagster.paths import REPO_ROOT
 from tests.conftest import pipeline_resources
 from tests.defs.publish.helpers import with_publish
-from tests.deploy.conftest import PostgresServer
+from tests.deploy.conftest import PostgresServer, server_binaries
 
 PRODUCTION_YAML = REPO_ROOT / "deploy" / "postgres" / "dagster.yaml"
 SOURCES = ("sipd_anggaran", "regsosek_keluarga")
@@ -54,3 +54,15 @@ def test_a_run_on_the_production_instance_is_stored_in_postgresql(production_hom
     assert warehouse.exists()  # and the run published what it loaded
     # Run, event and schedule storage all went to the server: no SQLite database beside the yaml.
     assert sorted(path.name for path in production_home.rglob("*.db")) == []
+
+
+def test_without_server_binaries_the_test_skips_or_under_ci_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("SEPAKAT_REQUIRE_SERVICES", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        server_binaries(tmp_path)
+    monkeypatch.setenv("SEPAKAT_REQUIRE_SERVICES", "1")
+    with pytest.raises(pytest.fail.Exception, match="SEPAKAT_REQUIRE_SERVICES=1"):
+        server_binaries(tmp_path)
+    (tmp_path / "15" / "bin").mkdir(parents=True)
+    (tmp_path / "15" / "bin" / "pg_ctl").touch()
+    assert server_binaries(tmp_path) == tmp_path / "15" / "bin"
