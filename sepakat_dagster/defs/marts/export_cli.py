@@ -21,7 +21,15 @@ if TYPE_CHECKING:  # the access modules are imported where they are used, so tha
 
 def _export(args: argparse.Namespace) -> int:
     from sepakat_dagster.access import export_log
-    from sepakat_dagster.access.roles import AccessError, Refused, assignments_path, authorise_by_name, identify
+    from sepakat_dagster.access.roles import (
+        AccessError,
+        Caller,
+        Refused,
+        assignments_path,
+        authorise_by_name,
+        identify,
+        os_user,
+    )
     from sepakat_dagster.defs.marts.export import ExportError, normalise_program
 
     log = export_log.log_path(args.warehouse)
@@ -30,7 +38,8 @@ def _export(args: argparse.Namespace) -> int:
                                                                        normalise_program(args.program))
     try:
         caller = identify(args.user, assignments_path(args.warehouse))
-    except AccessError as error:
+    except AccessError as error:  # a broken assignment file grants nothing
+        export_log.record(log, Caller(args.user or os_user()), kind, subject, regency, refused=str(error))
         print(f"sepakat export: {error}", file=sys.stderr)
         return 2
     try:

@@ -10,6 +10,7 @@ import csv
 import getpass
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import duckdb
@@ -143,9 +144,14 @@ def test_without_a_role_nobody_exports_by_name_and_the_refusal_is_logged(pipelin
                                                                         tmp_path: Path, capsys):
     assert _export(pipeline, "--program", "pkh", "--regency", "5371", "--out", str(tmp_path / "x.csv")) == 2
     assert "has no role" in capsys.readouterr().err and not (tmp_path / "x.csv").exists()
-    (line,) = _lines(export_log)
-    assert (line["user"], line["os_user"], line["role"], line["outcome"]) == (
+    # A roles file with a typo grants nothing, and is logged too.
+    Path(os.environ["SEPAKAT_ROLES"]).write_text(yaml.safe_dump({"users": {"ani": {"role": "walidta", "scope": "53"}}}))
+    assert _export(pipeline, "--program", "pkh", "--regency", "5371", "--user", "ani") == 2
+    assert "unknown role 'walidta'" in capsys.readouterr().err
+    no_role, typo = _lines(export_log)
+    assert (no_role["user"], no_role["os_user"], no_role["role"], no_role["outcome"]) == (
         getpass.getuser(), getpass.getuser(), None, "refused")
+    assert (typo["user"], typo["role"], typo["outcome"], typo["file"]) == ("ani", None, "refused", None)
 
 
 def test_the_cli_command_writes_the_file_or_says_what_is_wrong(pipeline: Pipeline, export_log, tmp_path: Path,
