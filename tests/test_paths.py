@@ -8,7 +8,7 @@ import pytest
 from sepakat_dagster import paths
 
 VARIABLES = ["SEPAKAT_WAREHOUSE", "SEPAKAT_LANDING", "SEPAKAT_REPORTS", "SEPAKAT_EXPORTS", "SEPAKAT_TRUTH",
-             "SEPAKAT_PERSON_MODEL", "SEPAKAT_ALERTS", "SEPAKAT_PSEUDONYM_KEY"]
+             "SEPAKAT_PERSON_MODEL", "SEPAKAT_ALERTS", "SEPAKAT_PSEUDONYM_KEY", "SEPAKAT_ROLES"]
 
 
 @pytest.fixture
@@ -25,6 +25,7 @@ def test_without_variables_every_location_has_its_documented_default(clean, tmp_
     assert paths.LANDING.path() == data / "demo" / "landing"
     assert paths.REPORTS.path() == data / "reports"
     assert paths.EXPORTS.path() == data / "exports"
+    assert paths.ROLES.path() == data / "roles.yml"
     assert paths.TRUTH.path() == data / "demo" / "truth"
     assert paths.PERSON_MODEL.path() == paths.REPO_ROOT / "sepakat_dagster/defs/linkage/models/person_model.json"
     assert paths.ALERTS.path() == tmp_path / "alerts.jsonl"
