@@ -12,7 +12,7 @@ STAGE_OF_GROUP = {
     "agreed_metadata": "harmonise", "staging": "harmonise", "intermediate": "harmonise",
     "places": "harmonise",
     "linkage": "link",
-    "marts": "marts", "evaluation": "marts",
+    "marts": "marts", "evaluation": "marts", "villages": "marts",
     "reports": "report",
     "publish": "publish",
 }

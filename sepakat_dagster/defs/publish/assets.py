@@ -18,11 +18,13 @@ from sepakat_dagster.defs.metadata import markdown_table
 from sepakat_dagster.defs.publish import history
 from sepakat_dagster.defs.reports.assets import quality_report
 from sepakat_dagster.defs.resources import Warehouse
+from sepakat_dagster.defs.villages.assets import FEEDBACK_KEY
 
 PUBLISH_KEY = dg.AssetKey(["publish", "warehouse"])
 SINKS = [
     quality_report.key,
     EXPORTS_KEY,
+    FEEDBACK_KEY,
     TARGETING_EVALUATION_KEY,
     dg.AssetKey(["linkage", "review_queue"]),
     # Each household's geotag status (in a zone, outside, missing, implausible): read by the forum, not by a mart.

@@ -35,7 +35,11 @@ PUBLISHABLE = {"spm_indicators_published", "rad_pd_disability_by_sex", "hazard_h
                "spm_planning_targets",
                "poverty_by_regency", "employment_by_decile", "employment_by_regency", "gender_gaps_by_regency",
                "welfare_distribution_by_decile_published", "welfare_distribution_by_percentile_published",
-               "welfare_distribution_by_ranking_published"}
+               "welfare_distribution_by_ranking_published",
+               # the answers to village proposals (docs/villages.md)
+               "village_proposal_counts", "village_data_update_scorecard", "regency_data_update_scorecard"}
+# One row per village or regency and no total row: nothing a withheld count could be recovered from by subtraction.
+SINGLE_LEVEL = {"village_proposal_counts", "village_data_update_scorecard", "regency_data_update_scorecard"}
 # Internal on purpose (docs/marts.md): unsuppressed counts to district level, rupiah that are counts times a known
 # unit cost, persons' rows.
 INTERNAL = {"targeting_errors", "registry_coverage", "budget_reallocation", "spm_indicators",
@@ -53,7 +57,9 @@ def test_the_declaration_decides_what_is_publishable():
     assert {table.min_cell for table in tables.values()} == {MIN_CELL_COUNT}  # the var, once
     assert all(table.relation == f"marts.{name}" and table.count_columns for name, table in tables.items())
     # Every publishable table with regions declares its region identity, so secondary suppression covers it.
-    assert all(any("province" in total.total for total in table.totals) for table in tables.values())
+    assert all(any("province" in total.total for total in table.totals)
+               for name, table in tables.items() if name not in SINGLE_LEVEL)
+    assert all(not tables[name].totals and tables[name].suppression == "row" for name in SINGLE_LEVEL)
     # The dbt tag and the declaration are one fact: a model with one and not the other is refused.
     with pytest.raises(DisclosureDeclarationError, match="tag 'published'"):
         is_publishable({"name": "m", "tags": ["published"], "config": {"meta": {}}})

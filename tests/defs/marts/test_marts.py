@@ -25,7 +25,8 @@ MARTS = ("person_registry_presence", "targeting_list", "targeting_errors", "regi
          "disaster_events_by_regency",
          "welfare_distribution_by_decile", "welfare_distribution_by_decile_published",
          "welfare_distribution_by_percentile", "welfare_distribution_by_percentile_published",
-         "welfare_distribution_by_ranking", "welfare_distribution_by_ranking_published", "welfare_ranking_agreement")
+         "welfare_distribution_by_ranking", "welfare_distribution_by_ranking_published", "welfare_ranking_agreement",
+         "village_proposal_counts", "village_data_update_scorecard", "regency_data_update_scorecard")
 # How far the linked province rates may be from the rates with true identities (same rule and data, perfect
 # linkage). Inclusion errors depend on linkage alone; exclusion errors also count the eligible people no registry
 # lists (children born after Regsosek in households DTKS has not updated), whom no linkage can find.
@@ -35,7 +36,8 @@ EXCLUSION_TOLERANCE = 0.06
 RECONCILED = ("targeting_errors", "budget_reallocation", "registry_coverage", "spm_indicators",
               "person_registry_presence", "targeting_list", "hazard_zone_households", "disaster_events_by_regency",
               "spm_indicator_catalogue", "spm_planning_targets", "welfare_distribution_by_decile",
-              "welfare_distribution_by_percentile", "welfare_distribution_by_ranking", "welfare_ranking_agreement")
+              "welfare_distribution_by_percentile", "welfare_distribution_by_ranking", "welfare_ranking_agreement",
+              "village_proposal_counts", "village_data_update_scorecard", "regency_data_update_scorecard")
 
 
 @pytest.fixture(scope="module")
