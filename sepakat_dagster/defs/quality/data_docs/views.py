@@ -8,38 +8,52 @@ still great-expectations' own.
 
 from __future__ import annotations
 
+import functools
 import os
 from importlib.metadata import version
 from pathlib import Path
 
-from great_expectations.render.view import DefaultJinjaIndexPageView, DefaultJinjaPageView
-from jinja2 import ChoiceLoader, FileSystemLoader
-
 TEMPLATES = Path(__file__).parent / "templates"
 # Versioned, so a site built by an older vl-convert gets the new bundle and pages never load a mismatched one.
 VEGA_SCRIPT = f"static/sepakat/vega-{version('vl-convert-python')}.js"
+VIEW_CLASSES = ("OfflinePageView", "OfflineIndexPageView")
 
 
-def _put_our_templates_first(view: DefaultJinjaPageView) -> None:
-    view.env.loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)), view.env.loader])
-    # Relative to the site's root; each page prefixes its own way back to the root.
-    view.env.globals["vega_script"] = VEGA_SCRIPT
+@functools.cache
+def _view_classes() -> dict[str, type]:
+    """The view classes, defined when great-expectations first asks for one, not when this module is imported:
+    the Dagster definitions import every module of their folders, and importing great-expectations takes seconds
+    that only a run that validates should pay (as `gx_duckdb` does for the datasource)."""
+    from great_expectations.render.view import DefaultJinjaIndexPageView, DefaultJinjaPageView
+    from jinja2 import ChoiceLoader, FileSystemLoader
+
+    def put_our_templates_first(view) -> None:
+        view.env.loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)), view.env.loader])
+        # Relative to the site's root; each page prefixes its own way back to the root.
+        view.env.globals["vega_script"] = VEGA_SCRIPT
+
+    class OfflinePageView(DefaultJinjaPageView):
+        """Suite and validation pages rendered with the offline templates."""
+
+        def __init__(self, custom_styles_directory=None, custom_views_directory=None) -> None:
+            super().__init__(custom_styles_directory, custom_views_directory)
+            put_our_templates_first(self)
+
+    class OfflineIndexPageView(DefaultJinjaIndexPageView):
+        """The site's index rendered with the offline templates."""
+
+        def __init__(self, custom_styles_directory=None, custom_views_directory=None) -> None:
+            super().__init__(custom_styles_directory, custom_views_directory)
+            put_our_templates_first(self)
+
+    return {"OfflinePageView": OfflinePageView, "OfflineIndexPageView": OfflineIndexPageView}
 
 
-class OfflinePageView(DefaultJinjaPageView):
-    """Suite and validation pages rendered with the offline templates."""
-
-    def __init__(self, custom_styles_directory=None, custom_views_directory=None) -> None:
-        super().__init__(custom_styles_directory, custom_views_directory)
-        _put_our_templates_first(self)
-
-
-class OfflineIndexPageView(DefaultJinjaIndexPageView):
-    """The site's index rendered with the offline templates."""
-
-    def __init__(self, custom_styles_directory=None, custom_views_directory=None) -> None:
-        super().__init__(custom_styles_directory, custom_views_directory)
-        _put_our_templates_first(self)
+def __getattr__(name: str) -> type:
+    """great-expectations loads a view by its module and class name (`getattr`), which lands here."""
+    if name in VIEW_CLASSES:
+        return _view_classes()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _view(class_name: str) -> dict:
@@ -48,13 +62,13 @@ def _view(class_name: str) -> dict:
 
 def site_builder_config(site_dir: Path) -> dict:
     """A `SiteBuilder` site writing to `site_dir` whose every page is rendered by the offline views."""
-    page = {"view": _view(OfflinePageView.__name__)}
+    page = {"view": _view("OfflinePageView")}
     return {
         "class_name": "SiteBuilder",
         "show_how_to_buttons": False,
         "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(site_dir)},
         "site_index_builder": {"class_name": "DefaultSiteIndexBuilder",
-                               "view": _view(OfflineIndexPageView.__name__)},
+                               "view": _view("OfflineIndexPageView")},
         "site_section_builders": {"expectations": page, "validations": page, "profiling": page},
     }
 
