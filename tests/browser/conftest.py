@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.helpers import WatchedPage
-from tests.defs.marts.helpers import materialised_pipeline
+from tests.defs.marts.helpers import Pipeline, materialised_pipeline
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Quiet, offline-friendly Chromium: no background fetches of its own (updates, sync, safe browsing lists) that a
@@ -41,11 +41,16 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def reports(browser, demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The reports folder of the session's one whole-graph run: latest.html, regencies/, data_docs/.
+def pipeline(browser, demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """The session's one whole-graph run. Asks for the browser first, so a machine without Chromium skips before
+    building the graph."""
+    return materialised_pipeline(demo_dir, tmp_path_factory)
 
-    Asks for the browser first, so a machine without Chromium skips before building the graph."""
-    return materialised_pipeline(demo_dir, tmp_path_factory).warehouse.parent / "reports"
+
+@pytest.fixture(scope="session")
+def reports(pipeline: Pipeline) -> Path:
+    """The run's reports folder: latest.html, regencies/, data_docs/."""
+    return pipeline.warehouse.parent / "reports"
 
 
 @pytest.fixture

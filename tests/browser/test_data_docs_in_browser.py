@@ -1,10 +1,11 @@
 """The Data Docs in a real browser, opened from disk as a forum member would, from the session's one whole-graph
 run: the index, a validation page and a suite page load nothing from the web and raise no error, and what
 jQuery, Bootstrap and bootstrap-table used to do still works (tabs, the index's filter and clickable rows, the
-"failed only" filter, collapsed details). A chart page is drawn with the site's own Vega.
+"failed only" filter, collapsed details), on a passing and on a failing validation. A chart page is drawn with
+the site's own Vega.
 
 Screenshots in `$SEPAKAT_TEST_ARTIFACTS` (default build/test-artifacts/, ignored by git): data-docs-index.png,
-data-docs-validation.png, data-docs-suite.png, data-docs-chart.png.
+data-docs-validation.png, data-docs-validation-failed.png, data-docs-suite.png, data-docs-chart.png.
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 from great_expectations.render import RenderedDocumentContent, RenderedGraphContent, RenderedSectionContent
 
 from sepakat_dagster.defs.quality.data_docs.views import OfflinePageView
 from sepakat_dagster.defs.quality.gates import load_gates
+from sepakat_dagster.defs.quality.validate import data_docs_dir, run_gate
+from tests.defs.marts.helpers import Pipeline
 
 SUITE = "raw_regsosek_individu"
 
@@ -74,6 +78,29 @@ def test_a_validation_page_shows_its_results_offline(open_page, site: Path):
 
     page.click(".ge-breadcrumbs a")  # home, back to the index
     page.wait_for_url("**/data_docs/index.html")
+    validation.assert_clean()
+
+
+def test_a_failed_validation_shows_its_failures_and_only_them_when_asked(open_page, pipeline: Pipeline,
+                                                                         tmp_path: Path):
+    """A targeting list checked against narrower rules than it was built with fails two expectations."""
+    (gate,) = [gate for gate in load_gates() if gate.suite_name == "targeting_list"]
+    warehouse = pipeline.copy_warehouse(tmp_path / "wh")
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("update intermediate.int_marts_program_rules set max_decile = max_decile - 1")
+        parameters = gate.parameter_values(con)
+    outcome = run_gate(gate, warehouse, parameters, tmp_path / "reports", "narrower-rules")
+    assert outcome.critical_failures
+    (path,) = data_docs_dir(tmp_path / "reports").glob("validations/targeting_list/*/*/*.html")
+
+    validation = open_page(path)
+    page = validation.page
+    failed = page.locator("tr:has(.fa-times)")
+    assert failed.count() >= len(outcome.critical_failures) and failed.first.is_visible()
+    validation.screenshot("data-docs-validation-failed.png", full_page=True)
+    page.click("[data-validation-filter=failed]")
+    assert page.locator(".hide-succeeded-validation-target-child:visible").count() == 0
+    assert page.locator("tr:has(.fa-times):visible").count() == failed.count()
     validation.assert_clean()
 
 
