@@ -2,7 +2,8 @@
 
 Results carry counts, shares and aggregates only: the run asks great-expectations for no unexpected values at
 all (`partial_unexpected_count: 0`), and `gates.py` allows only count-type expectations on personal columns. The
-Data Docs site accumulates every run's results, so a forum can page back through earlier nights.
+Data Docs site accumulates every run's results, so a forum can page back through earlier nights, and its pages
+load nothing from the web (`data_docs`), so they open offline.
 """
 
 from __future__ import annotations
@@ -92,17 +93,12 @@ def _context(quality_dir: Path):
         ProgressBarsConfig,
     )
 
+    from sepakat_dagster.defs.quality.data_docs.views import site_builder_config
+
     config = DataContextConfig(
         store_backend_defaults=FilesystemStoreBackendDefaults(root_directory=str(quality_dir / "gx_stores")),
-        data_docs_sites={
-            DATA_DOCS_SITE: {
-                "class_name": "SiteBuilder",
-                "show_how_to_buttons": False,
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                                  "base_directory": str(data_docs_dir(quality_dir))},
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            }
-        },
+        # Offline pages: our own views and templates, no CDN (see defs/quality/data_docs).
+        data_docs_sites={DATA_DOCS_SITE: site_builder_config(data_docs_dir(quality_dir))},
         progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
         analytics_enabled=False,
     )
@@ -126,6 +122,7 @@ def run_gate(gate: Gate, database: Path, parameters: dict, quality_dir: Path, ru
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
 
+    from sepakat_dagster.defs.quality.data_docs.views import install_assets
     from sepakat_dagster.defs.quality.gx_duckdb import register_datasource_type
 
     register_datasource_type()  # the sepakat_duckdb datasource type, used below
@@ -150,6 +147,8 @@ def run_gate(gate: Gate, database: Path, parameters: dict, quality_dir: Path, ru
         result_format=RESULT_FORMAT,
     ))
     prune_history(quality_dir, gate.suite_name, keep=KEEP_RUNS - 1)
+    site = data_docs_dir(quality_dir)
+    site_predates_assets = install_assets(site) and (site / "index.html").exists()
     try:
         result = checkpoint.run(
             expectation_parameters=parameters, run_id=RunIdentifier(run_name=run_name)
@@ -157,6 +156,9 @@ def run_gate(gate: Gate, database: Path, parameters: dict, quality_dir: Path, ru
     finally:
         datasource.get_execution_engine().engine.dispose()
         datasource.get_engine().dispose()
+    if site_predates_assets:
+        # Pages built before the offline templates still load CDN assets: rebuild them all once from the stores.
+        context.build_data_docs(site_names=[DATA_DOCS_SITE])
     outcomes = []
     for suite_result in result.run_results.values():
         for r in suite_result.results:
