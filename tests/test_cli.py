@@ -15,7 +15,13 @@ import dagster as dg
 import duckdb
 import yaml
 
-from sepakat_dagster.cli import _describe_failure, build_parser, ensure_generated, generator_fingerprint
+from sepakat_dagster.cli import (
+    _describe_failure,
+    build_parser,
+    ensure_generated,
+    generator_fingerprint,
+    local_pseudonym_key,
+)
 from sepakat_dagster.paths import REPO_ROOT
 
 VENV_BIN = Path(sys.executable).parent
@@ -136,19 +142,29 @@ def test_a_province_is_generated_once_in_a_child_process_and_again_for_other_par
     assert all(path.stat().st_mtime_ns != mtime for path, mtime in files.items() if path.exists())
 
 
-def test_a_province_refreshes_its_own_deliveries_without_ground_truth_or_a_key(demo_dir: Path, tmp_path_factory):
+def test_a_province_refreshes_its_own_deliveries_without_ground_truth(demo_dir: Path, tmp_path_factory):
     from tests.deliveries import refreshed_delivery
 
     delivered = refreshed_delivery(demo_dir, tmp_path_factory)
     assert not (delivered.landing.parent / "truth").exists()
     assert delivered.completed.returncode == 0, delivered.completed.stderr[-3000:]
     assert "succeeded" in delivered.completed.stdout
-    # The data folder made its own pseudonym key, once, readable by its owner only, and never printed.
-    key_file = delivered.data_dir / ".pseudonym_key"
-    assert key_file.stat().st_mode & 0o777 == 0o600
-    assert key_file.read_text().strip() not in delivered.completed.stdout + delivered.completed.stderr
+    # The key came from the data folder's key file (no SEPAKAT_ variable was set) and was never printed.
+    assert delivered.key_file.read_text().strip() not in delivered.completed.stdout + delivered.completed.stderr
     # The evaluations against a ground truth said there was none instead of failing the run.
     assert "No ground truth" in delivered.completed.stderr
     with duckdb.connect(str(delivered.warehouse), read_only=True) as con:
         assert con.execute("select count(*) from marts.targeting_list").fetchone()[0] > 0
-        assert con.execute("select count(*) from history.runs where published_at is not null").fetchone()[0] == 1
+        # The run the province started from, and this one.
+        assert con.execute("select count(*) from history.runs where published_at is not null").fetchone()[0] == 2
+
+
+def test_a_data_folder_makes_its_own_pseudonym_key_once(tmp_path: Path, monkeypatch):
+    monkeypatch.delenv("SEPAKAT_PSEUDONYM_KEY", raising=False)
+    key = local_pseudonym_key(tmp_path / "data")
+    key_file = tmp_path / "data" / ".pseudonym_key"
+    assert key and key_file.read_text().strip() == key
+    assert key_file.stat().st_mode & 0o777 == 0o600  # readable by its owner only
+    assert local_pseudonym_key(tmp_path / "data") == key  # kept: another key gives every person another pseudonym
+    monkeypatch.setenv("SEPAKAT_PSEUDONYM_KEY", "set-by-the-deployment")
+    assert local_pseudonym_key(tmp_path / "data") is None  # the environment's key wins

@@ -26,7 +26,8 @@ def delivered(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Deliv
 
 def _published_run(delivered: Delivered) -> str:
     with duckdb.connect(str(delivered.warehouse), read_only=True) as con:
-        return con.execute("select run_id from history.runs where published_at is not null").fetchone()[0]
+        return con.execute("select run_id from history.runs where published_at is not null "
+                           "order by published_at desc limit 1").fetchone()[0]
 
 
 def test_status_names_the_published_run_its_deliveries_and_nothing_waiting(delivered: Delivered):
