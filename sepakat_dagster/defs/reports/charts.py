@@ -32,9 +32,9 @@ def _shown(rows: Iterable[Mapping], *keys: str) -> list[dict]:
 
 
 def bars(rows: Iterable[Mapping], label: str, value: str, title: str, axis: str, label_axis: str,
-         value_format: str = ",.4~f", sort: str = "-x") -> dict[str, Spec] | None:
+         value_format: str = ",.4~f", sort: str | None = "-x") -> dict[str, Spec] | None:
     """Horizontal bars of `value` per `label` (negative bars from the zero line, in another colour); None when every
-    value is suppressed. `title`, `axis` and `label_axis` are catalogue keys."""
+    value is suppressed. `title`, `axis` and `label_axis` are catalogue keys; `sort` None keeps the rows' order."""
     data = _shown(rows, label, value)
     if not data:
         return None

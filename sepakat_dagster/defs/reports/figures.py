@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from sepakat_dagster.defs.marts.disclosure import min_cell_count
 from sepakat_dagster.defs.publish import history
 from sepakat_dagster.warehouse import fetch_dicts, has_table
 
@@ -162,8 +163,9 @@ def villages(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[dict]:
 
 
 def village_proposals(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict | None:
-    """Musdes proposals answered back to the villages, summed over the scope's villages, and the regencies'
-    data-update scorecard; None when the tables are not in this warehouse."""
+    """Musdes proposals answered back to the villages, summed over the scope's villages (a total from 1 to
+    min_cell_count - 1 withheld, as a published cell would be), and the regencies' data-update scorecard; None when
+    the tables are not in this warehouse."""
     if not has_table(con, "marts", "village_proposal_counts"):
         return None
     where, parameters = ("true", []) if scope.regency is None else ("regency_code = ?", [scope.regency])
@@ -172,13 +174,16 @@ def village_proposals(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict | No
                sum(rejected) as rejected, sum(awaiting_verification) as awaiting_verification
         from marts.village_proposal_counts where {where}
     """, parameters)[0]
+    threshold = min_cell_count()
+    totals = {key: None if value is not None and 0 < value < threshold else value for key, value in totals.items()}
     scorecard = []
     if has_table(con, "marts", "regency_data_update_scorecard"):
-        scorecard = fetch_dicts(con, """
-            select coalesce(regions.name, card.regency_code) || ' (' || card.regency_code || ')' as regency,
-                   card.rank, card.score
+        named = has_table(con, "reference", "ref_regions")
+        scorecard = fetch_dicts(con, f"""
+            select {"coalesce(regions.name, card.regency_code) || ' (' || card.regency_code || ')'"
+                    if named else "card.regency_code"} as regency, card.rank, card.score
             from marts.regency_data_update_scorecard as card
-            left join reference.ref_regions as regions on regions.region_code = card.regency_code
+            {"left join reference.ref_regions as regions on regions.region_code = card.regency_code" if named else ""}
             order by card.rank, card.regency_code
         """)
     return {"totals": totals, "scorecard": scorecard}

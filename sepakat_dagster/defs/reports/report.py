@@ -64,20 +64,18 @@ def _first_screen(con: duckdb.DuckDBPyConnection, scope: Scope, gates: Sequence[
 def _specs(con: duckdb.DuckDBPyConnection, scope: Scope, first: dict, proposals: dict | None,
            sources: list[dict], linkage: list[dict]) -> dict[str, dict | None]:
     """Every chart and map of the document, by name: {language: Vega-Lite spec}, or None when it has no data."""
-    categories = [{**row, "category_label": row["category_label"]} for row in first["spm_categories"]
-                  if row["category_label"] is not None]
     return {
         "programme_errors": charts.grouped_bars(
             first["programmes"], "program_label", ["exclusion_error_units", "inclusion_error_units"],
             "chart.programme_errors", "chart.units", "col.programme", value_format=",d"),
         "hexagons": maps.hex_map(figures.hexagons(con, scope), "map.title_regency" if scope.regency else "map.title",
                                  villages=figures.villages(con, scope)),
-        "spm_categories": charts.bars(categories, "category_label", "indicators", "chart.spm_categories",
-                                      "chart.indicators", "chart.category", value_format=",d", sort="-x"),
+        "spm_categories": charts.bars(first["spm_categories"], "category_label", "indicators", "chart.spm_categories",
+                                      "chart.indicators", "chart.category", value_format=",d", sort=None),
         "spm_achievement": charts.bars(figures.spm_achievement(con, scope), "indicator", "achievement_pct",
                                        "chart.spm_achievement", "chart.percent", "col.indicator", sort="ascending"),
         "scorecard": charts.bars(proposals["scorecard"], "regency", "score", "chart.scorecard", "chart.score",
-                                 "col.regency", sort="-x") if proposals else None,
+                                 "col.regency", sort=None) if proposals else None,
         "quarantine": charts.bars(sources, "source", "share_quarantined_pct", "chart.quarantine", "chart.percent",
                                   "col.source", sort="ascending"),
         "linkage_f1": charts.bars(linkage, "label", "f1_pct", "chart.linkage_f1", "chart.percent", "col.segment",
