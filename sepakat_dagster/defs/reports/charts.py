@@ -42,7 +42,7 @@ def bars(rows: Iterable[Mapping], label: str, value: str, title: str, axis: str,
     for language in LANGUAGES:
         value_title, label_title = messages.text(axis, language), messages.text(label_axis, language)
         chart = alt.Chart(alt.Data(values=data)).mark_bar().encode(
-            y=alt.Y(f"{label}:N", sort=sort, title=label_title, axis=alt.Axis(labelLimit=260)),
+            y=alt.Y(f"{label}:N", sort=sort, title=None, axis=alt.Axis(labelLimit=260)),  # named in the tooltip
             x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=value_format)),
             color=alt.condition(f"datum['{value}'] < 0", alt.value(NEGATIVE_COLOUR), alt.value(BAR_COLOUR)),
             tooltip=[alt.Tooltip(f"{label}:N", title=label_title),
@@ -74,6 +74,6 @@ def grouped_bars(rows: Iterable[Mapping], label: str, measures: Sequence[str], t
                             scale=alt.Scale(range=[BAR_COLOUR, NEGATIVE_COLOUR, "#7a9a3a", "#8c6bb1"])),
             tooltip=[alt.Tooltip("label:N", title=label_title), alt.Tooltip("measure:N", title=measure_title),
                      alt.Tooltip("value:Q", title=value_title, format=value_format)],
-        ).properties(width=WIDTH - 300, height=alt.Step(14), title=messages.text(title, language))
+        ).properties(width=WIDTH - 180, height=alt.Step(14), title=messages.text(title, language))
         specs[language] = finish(chart)
     return specs

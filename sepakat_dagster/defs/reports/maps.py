@@ -2,7 +2,8 @@
 projection (no tile server, no topojson to fetch), coloured by the households of deciles 1-4 that receive no
 programme; on a regency's map, its villages as dots at their official centroids (reference.ref_regions).
 
-A hexagon whose count is withheld is left out, and only hexagon centres are drawn, never a geotag."""
+A hexagon whose households are withheld is left out (one whose no-programme count alone is withheld is grey), and
+only hexagon centres are drawn, never a geotag."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ HEXAGON = "M0,-1L0.866,-0.5L0.866,0.5L0,1L-0.866,0.5L-0.866,-0.5Z"  # pointy-top
 WIDTH = 720
 MAX_HEIGHT = 620
 COLOUR = "households_no_programme"
+WITHHELD_COLOUR = "#c3ccd6"  # households shown, how many receive no programme withheld
 
 def _frame(hexagons: Sequence[Mapping], size: float) -> tuple[list[float], list[float], float]:
     """Longitude and latitude domains one hexagon wider than the bins, and pixels per degree (the same on both
@@ -31,35 +33,37 @@ def _frame(hexagons: Sequence[Mapping], size: float) -> tuple[list[float], list[
 
 def hex_map(rows: Iterable[Mapping], title: str, villages: Iterable[Mapping] = ()) -> dict[str, Spec] | None:
     """One map per language of the hexagons in `rows` (map_hex_households rows of one map), or None when every
-    hexagon is withheld. `villages`: {name, longitude, latitude} dots drawn over the hexagons."""
+    hexagon is withheld. A hexagon whose households are shown but whose no-programme count is withheld is drawn in
+    grey. `villages`: {name, longitude, latitude} dots drawn over the hexagons."""
     hexagons = [dict(row, share_no_programme=round(100.0 * row[COLOUR] / row["households"], 1)
-                     if row["households"] else None)
-                for row in rows if row.get(COLOUR) is not None and row.get("households") is not None]
+                     if row[COLOUR] is not None and row["households"] else None)
+                for row in rows if row.get("households") is not None]
     if not hexagons:
         return None
     size = float(hexagons[0]["hex_size"])
     lon, lat, scale = _frame(hexagons, size)
     width, height = round(scale * (lon[1] - lon[0])), round(scale * (lat[1] - lat[0]))
     symbol = (2 * size * scale) ** 2  # a custom shape fills a [-1, 1] square of this area
+    coloured = [row for row in hexagons if row[COLOUR] is not None]
+    withheld = [row for row in hexagons if row[COLOUR] is None]
     dots = [dict(village) for village in villages if village.get("longitude") is not None
             and lon[0] <= village["longitude"] <= lon[1] and lat[0] <= village["latitude"] <= lat[1]]
+    x = alt.X("longitude:Q", scale=alt.Scale(domain=lon, zero=False, nice=False), axis=None)
+    y = alt.Y("latitude:Q", scale=alt.Scale(domain=lat, zero=False, nice=False), axis=None)
     specs = {}
     for language in LANGUAGES:
         def label(key: str, language: str = language) -> str:
             return messages.text(key, language)
-        x = alt.X("longitude:Q", scale=alt.Scale(domain=lon, zero=False, nice=False), axis=None)
-        y = alt.Y("latitude:Q", scale=alt.Scale(domain=lat, zero=False, nice=False), axis=None)
-        layer = alt.Chart(alt.Data(values=hexagons)).mark_point(
-            shape=HEXAGON, filled=True, size=symbol, opacity=0.9, stroke="#ffffff", strokeWidth=0.4,
-        ).encode(
-            x=x, y=y,
-            color=alt.Color(f"{COLOUR}:Q", title=label("map.legend"), scale=alt.Scale(scheme="orangered")),
-            tooltip=[alt.Tooltip(f"{COLOUR}:Q", title=label("measure.households_no_programme"), format=",d"),
-                     alt.Tooltip("households:Q", title=label("measure.households_deciles_1_4"), format=",d"),
-                     alt.Tooltip("share_no_programme:Q", title=label("measure.share_no_programme"),
-                                 format=",.1f")],
-        )
-        layers = [layer]
+        tooltip = [alt.Tooltip(f"{COLOUR}:Q", title=label("measure.households_no_programme"), format=",d"),
+                   alt.Tooltip("households:Q", title=label("measure.households_deciles_1_4"), format=",d"),
+                   alt.Tooltip("share_no_programme:Q", title=label("measure.share_no_programme"), format=",.1f")]
+        layers = [alt.Chart(alt.Data(values=data)).mark_point(
+                      shape=HEXAGON, filled=True, size=symbol, opacity=0.9, stroke="#ffffff", strokeWidth=0.4,
+                  ).encode(x=x, y=y, tooltip=tooltip, color=color)
+                  for data, color in ((withheld, alt.value(WITHHELD_COLOUR)),
+                                      (coloured, alt.Color(f"{COLOUR}:Q", title=label("map.legend"),
+                                                           scale=alt.Scale(scheme="orangered"))))
+                  if data]
         if dots:
             layers.append(alt.Chart(alt.Data(values=dots)).mark_circle(size=9, color="#1d2733", opacity=0.6)
                           .encode(x=x, y=y, tooltip=[alt.Tooltip("name:N", title=label("map.village"))]))
@@ -68,7 +72,7 @@ def hex_map(rows: Iterable[Mapping], title: str, villages: Iterable[Mapping] = (
         specs[language] = finish(chart)
     return specs
 
-def hexagon_count(spec: Spec) -> int:
-    """The hexagons a map's spec draws (for the report's metadata and tests)."""
-    return sum(len(layer["data"]["values"]) for layer in spec["layer"][:1])
 
+def hexagon_count(spec: Spec) -> int:
+    """The hexagons a map's spec draws (for tests)."""
+    return sum(len(layer["data"]["values"]) for layer in spec["layer"] if layer["mark"].get("shape") == HEXAGON)

@@ -58,8 +58,10 @@ def rupiah(value: object) -> Markup:
 
 def cell(value: object, text: bool = False) -> Markup:
     """A table cell: a count with narrow no-break spaces between thousands (read alike in both languages), a
-    decimal as each language writes it, text as is; a withheld value as the dash."""
-    if text or value is None or isinstance(value, bool) or not isinstance(value, int | float):
+    decimal as each language writes it, yes/no in words, text as is; a withheld value as the dash."""
+    if isinstance(value, bool):
+        return Markup("<td>{}</td>").format(t("common.yes" if value else "common.no"))
+    if text or value is None or not isinstance(value, int | float):
         shown = SUPPRESSED if value is None and not text else ("" if value is None else value)
         return Markup("<td>{}</td>").format(shown)
     if isinstance(value, int):

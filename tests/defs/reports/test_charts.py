@@ -40,9 +40,11 @@ def test_a_hex_map_draws_shown_hexagons_only_with_their_figures_on_hover():
     ]
     specs = maps.hex_map(rows, "map.title", villages=[{"name": "Desa A", "longitude": 123.05, "latitude": -9.95}])
     for spec in specs.values():
-        hexagons, villages = _marks(spec)
-        assert maps.hexagon_count(spec) == 1 and hexagons["data"]["values"][0]["share_no_programme"] == 30.0
-        assert hexagons["mark"]["shape"] == maps.HEXAGON and hexagons["encoding"]["tooltip"]
+        withheld, coloured, villages = _marks(spec)
+        assert maps.hexagon_count(spec) == 2  # the third hexagon's households are withheld: not drawn
+        assert withheld["data"]["values"][0]["households"] == 25 and withheld["encoding"]["color"]["value"]
+        assert coloured["data"]["values"][0]["share_no_programme"] == 30.0
+        assert coloured["mark"]["shape"] == maps.HEXAGON and coloured["encoding"]["tooltip"]
         assert villages["encoding"]["tooltip"] and villages["data"]["values"][0]["name"] == "Desa A"
         assert "url" not in json.dumps(spec)  # no topojson or tiles to fetch
     assert maps.hex_map(rows[2:], "map.title") is None
