@@ -135,9 +135,21 @@ def changes(con: duckdb.DuckDBPyConnection, run_id: str | None) -> dict | None:
     previous = history.previous_published(con, run_id)
     if previous is None:
         return {"previous": None, "moved": [], "by_mart": []}
-    moved = history.changes(con, previous, run_id)
+    return _summary(previous, history.changes(con, previous, run_id))
+
+
+def _summary(previous: str, moved: list[history.Change]) -> dict:
     return {"previous": previous, "moved": moved,
             "by_mart": sorted(Counter(change.mart for change in moved).items(), key=lambda item: (-item[1], item[0]))}
+
+
+def changes_in(changes: dict | None, scope: Scope) -> dict | None:
+    """The moved cells of the scope's region: for a regency, the cells whose region code starts with its code (the
+    regency, its districts and villages, its map's hexagons)."""
+    if changes is None or scope.regency is None or changes["previous"] is None:
+        return changes
+    code = f"={scope.regency}"
+    return _summary(changes["previous"], [change for change in changes["moved"] if code in change.cell])
 
 
 def hexagons(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[dict]:

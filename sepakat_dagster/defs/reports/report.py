@@ -89,6 +89,7 @@ def build(con: duckdb.DuckDBPyConnection, gates: Sequence[CheckResult] = (), lin
           changes: dict | None = None) -> str:
     """The document of one scope, from an open (read-only) connection to the warehouse; `changes`: what moved
     since the previous published run (figures.changes, read once for the run's every file)."""
+    changes = figures.changes_in(changes, scope)
     first = _first_screen(con, scope, gates, changes)
     proposals = figures.village_proposals(con, scope)
     sources, linkage = appendix.sources(con), appendix.linkage(con)
