@@ -13,7 +13,7 @@ import altair as alt
 
 from sepakat_dagster.defs.reports import messages
 from sepakat_dagster.defs.reports.charts import Spec, finish
-from sepakat_dagster.defs.reports.settings import LANGUAGES
+from sepakat_dagster.defs.reports.settings import LANGUAGES, SUPPRESSED
 
 HEXAGON = "M0,-1L0.866,-0.5L0.866,0.5L0,1L-0.866,0.5L-0.866,-0.5Z"  # pointy-top, corners on the unit circle
 WIDTH = 720
@@ -45,7 +45,7 @@ def hex_map(rows: Iterable[Mapping], title: str, villages: Iterable[Mapping] = (
     width, height = round(scale * (lon[1] - lon[0])), round(scale * (lat[1] - lat[0]))
     symbol = (2 * size * scale) ** 2  # a custom shape fills a [-1, 1] square of this area
     coloured = [row for row in hexagons if row[COLOUR] is not None]
-    withheld = [row for row in hexagons if row[COLOUR] is None]
+    withheld = [dict(row, withheld=SUPPRESSED) for row in hexagons if row[COLOUR] is None]
     dots = [dict(village) for village in villages if village.get("longitude") is not None
             and lon[0] <= village["longitude"] <= lon[1] and lat[0] <= village["latitude"] <= lat[1]]
     x = alt.X("longitude:Q", scale=alt.Scale(domain=lon, zero=False, nice=False), axis=None)
@@ -54,15 +54,17 @@ def hex_map(rows: Iterable[Mapping], title: str, villages: Iterable[Mapping] = (
     for language in LANGUAGES:
         def label(key: str, language: str = language) -> str:
             return messages.text(key, language)
-        tooltip = [alt.Tooltip(f"{COLOUR}:Q", title=label("measure.households_no_programme"), format=",d"),
-                   alt.Tooltip("households:Q", title=label("measure.households_deciles_1_4"), format=",d"),
-                   alt.Tooltip("share_no_programme:Q", title=label("measure.share_no_programme"), format=",.1f")]
+        households = alt.Tooltip("households:Q", title=label("measure.households_deciles_1_4"), format=",d")
+        shown = [alt.Tooltip(f"{COLOUR}:Q", title=label("measure.households_no_programme"), format=",d"), households,
+                 alt.Tooltip("share_no_programme:Q", title=label("measure.share_no_programme"), format=",.1f")]
+        hidden = [alt.Tooltip("withheld:N", title=label("measure.households_no_programme")), households]
         layers = [alt.Chart(alt.Data(values=data)).mark_point(
                       shape=HEXAGON, filled=True, size=symbol, opacity=0.9, stroke="#ffffff", strokeWidth=0.4,
                   ).encode(x=x, y=y, tooltip=tooltip, color=color)
-                  for data, color in ((withheld, alt.value(WITHHELD_COLOUR)),
-                                      (coloured, alt.Color(f"{COLOUR}:Q", title=label("map.legend"),
-                                                           scale=alt.Scale(scheme="orangered"))))
+                  for data, color, tooltip in (
+                      (withheld, alt.value(WITHHELD_COLOUR), hidden),
+                      (coloured, alt.Color(f"{COLOUR}:Q", title=label("map.legend"),
+                                           scale=alt.Scale(scheme="orangered")), shown))
                   if data]
         if dots:
             layers.append(alt.Chart(alt.Data(values=dots)).mark_circle(size=9, color="#1d2733", opacity=0.6)
