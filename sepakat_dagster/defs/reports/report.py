@@ -106,6 +106,7 @@ def build(con: duckdb.DuckDBPyConnection, gates: Sequence[CheckResult] = (), lin
         "maps": {"hexagons": True},
         "proposals": proposals,
         "marts": marts,
+        "regencies": figures.regencies(con) if scope.regency is None else [],
         "spm_catalogue": [(*row[:3], SUPPRESSED if row[3] is None and row[2] != "no_source" else row[3], *row[4:])
                           for row in catalogue],
         "catalogue_counts": Counter(row[2] for row in catalogue),
