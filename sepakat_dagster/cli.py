@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sepakat_dagster import paths
 from sepakat_dagster.defs.marts.export_cli import add_export_command
 from sepakat_dagster.defs.publish.diff_cli import add_history_commands
+from sepakat_dagster.defs.reports.settings import LANGUAGE_ENV, LANGUAGES
 from sepakat_dagster.status import add_status_command
 
 if TYPE_CHECKING:  # dagster is imported where it is used, so that `sepakat --help` answers at once
@@ -261,8 +262,9 @@ def _report(args: argparse.Namespace) -> int:
     with dg.DagsterInstance.get() as instance:
         gates = collect_gates(instance, definitions)
     lineage = collect_lineage(definitions, PUBLISHED)
-    path = write_report(args.warehouse, args.out, gates, lineage, suite_stages=stage_by_asset())
-    print(f"Report written to {path} (and {args.out / 'latest.html'})")
+    path = write_report(args.warehouse, args.out, gates, lineage, suite_stages=stage_by_asset(),
+                        language=args.lang).path
+    print(f"Report written to {path} (and {args.out / 'latest.html'}, {args.out / 'regencies'})")
     return 0
 
 
@@ -303,6 +305,8 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="write the static HTML quality and lineage report")
     report.add_argument("--warehouse", type=Path, default=paths.warehouse_path())
     report.add_argument("--out", type=Path, default=paths.REPORTS.default())
+    report.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help=f"the language the report opens in (default: {LANGUAGE_ENV}, else {LANGUAGES[0]})")
     report.set_defaults(handler=_report)
 
     add_export_command(commands)

@@ -6,7 +6,8 @@ from sepakat_dagster.defs.dbt.assets import sepakat_dbt_marts
 from sepakat_dagster.defs.publish import history
 from sepakat_dagster.defs.quality.gates import stage_by_asset
 from sepakat_dagster.defs.reports.evidence import collect_gates, collect_lineage
-from sepakat_dagster.defs.reports.report import write_report
+from sepakat_dagster.defs.reports.report import REGENCIES, write_report
+from sepakat_dagster.defs.reports.settings import LANGUAGES, initial_language
 from sepakat_dagster.defs.resources import ReportsDirectory, Warehouse
 from sepakat_dagster.resource_usage import measure
 
@@ -33,18 +34,25 @@ def _code_location() -> dg.Definitions:
 )
 def quality_report(context: dg.AssetExecutionContext, warehouse: Warehouse,
                    reports: ReportsDirectory) -> dg.MaterializeResult:
-    """Static HTML report for Satu Data forums: sources, quarantine, gates, change since the previous published
-    run, linkage, marts and lineage. Written as report-<run>.html; its latest.html is published with the
-    warehouse, so the forum never reads the report of a run that did not publish."""
+    """The forum report (docs/report.md), static HTML in Bahasa Indonesia and English: the figures the forum decides
+    on, maps, the publishable marts, and the engineer's detail in an appendix. Written as report-<run>.html; its
+    latest.html and the per-regency files (regencies/<code>.html) are published with the warehouse, so the forum
+    never reads the report of a run that did not publish. Opens in the language SEPAKAT_REPORT_LANG names."""
     with measure() as usage:
         definitions = _code_location()
         gates = collect_gates(context.instance, definitions)
         lineage = collect_lineage(definitions, PUBLISHED)
-        path = write_report(warehouse.path, reports.root, gates, lineage, context.run.run_id, stage_by_asset(),
-                            latest=warehouse.stage(reports.root / "latest.html"))
+        language = initial_language()
+        written = write_report(warehouse.path, reports.root, gates, lineage, context.run.run_id, stage_by_asset(),
+                               language=language, stage=warehouse.stage)
     failed = sum(g.status == "FAILED" for g in gates)
     return dg.MaterializeResult(metadata={
-        "path": dg.MetadataValue.path(str(path)),
+        "path": dg.MetadataValue.path(str(written.path)),
+        "size_bytes": written.path.stat().st_size,
+        "languages": ", ".join(LANGUAGES),
+        "initial_language": language,
+        "regency_files": len(written.regencies),
+        "regency_folder": dg.MetadataValue.path(str(reports.root / REGENCIES)),
         **usage.metadata(),
         "checks": len(gates),
         "checks_failed": failed,

@@ -176,8 +176,8 @@ def test_every_unconfirmed_parameter_is_listed_in_the_mart_metadata_and_report(p
     assert metadata["parameters_awaiting_confirmation_count"].value == sum(map(len, expected.values()))
 
     report = render_report(Path(pipeline.warehouse))
-    section = report.split("Awaiting forum confirmation / menunggu konfirmasi forum", 1)[1].split("<h2>", 1)[0]
+    section = report.split("Awaiting forum confirmation</span></h2>", 1)[1].split("<h2>", 1)[0]
     assert section.count("<tr><td>") == sum(map(len, expected.values()))
     for seed, rows in expected.items():
         assert section.count(f"<tr><td>{seed}</td>") == len(rows), seed
-    assert "SPM catalogue: method, sources and proxies" in report
+    assert "SPM catalogue: method, sources and proxies</span></h2>" in report
