@@ -202,7 +202,8 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"\nRefresh run {run_id} succeeded (step output in {log_path})")
     _assign_demo_walidata(warehouse, args.province)
     _print_summary(warehouse)
-    print(f"\nQuality and lineage report: {args.data_dir / 'reports' / 'latest.html'}")
+    print(f"\nForum report (Bahasa Indonesia, English): {args.data_dir / 'reports' / 'latest.html'} "
+          f"(one per regency in {args.data_dir / 'reports' / 'regencies'})")
     print(f"great-expectations Data Docs: {args.data_dir / 'reports' / 'data_docs' / 'index.html'}")
     print(f"Demo finished in {time.monotonic() - started:.0f} s")
     return 0
