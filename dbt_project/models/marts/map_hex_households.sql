@@ -128,8 +128,8 @@ cells as (
         regency_code,
         hex_q,
         hex_r,
-        round(hex_size * sqrt(3) * (hex_q + hex_r / 2.0), 5) as longitude,
-        round(hex_size * 1.5 * hex_r, 5) as latitude,
+        round(hex_size * sqrt(3) * (hex_q + hex_r / 2.0), 5) as centre_longitude,
+        round(hex_size * 1.5 * hex_r, 5) as centre_latitude,
         hex_size,
         cast(households as bigint) as households,
         cast(households_no_programme as bigint) as households_no_programme

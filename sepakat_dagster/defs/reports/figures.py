@@ -159,7 +159,7 @@ def hexagons(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[dict]:
     where, parameters = ("map_level = 'province'", []) if scope.regency is None \
         else ("map_level = 'regency' and regency_code = ?", [scope.regency])
     return fetch_dicts(con, f"""
-        select longitude, latitude, hex_size, households, households_no_programme
+        select centre_longitude as longitude, centre_latitude as latitude, hex_size, households, households_no_programme
         from marts.map_hex_households where {where} and region_level = 'hex' order by hex_q, hex_r
     """, parameters)
 
