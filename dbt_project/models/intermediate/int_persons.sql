@@ -12,71 +12,10 @@ corrections as (
     {{ corrections_in_force() }}
 ),
 
-known_regencies as (
-    select region_code as regency_code
-    from {{ ref('ref_regions') }}
-    where level = 'regency'
-),
-
-nik_fields as (
-    -- NIK = PP RR SS DDMMYY XXXX: district of first registration, birth date (day + 40 for women), serial.
-    select
-        person_records.*,
-        coalesce(regexp_full_match(nik, '[0-9]{16}'), false) as nik_is_16_digits,
-        try_cast(substr(nik, 7, 2) as integer) as nik_day_field,
-        substr(nik, 9, 2) as nik_month_field,
-        try_cast(substr(nik, 11, 2) as integer) as nik_two_digit_year
-    from person_records
-),
-
-nik_parsed as (
-    select
-        nik_fields.*,
-        case
-            when nik_day_field between 41 and 71 then 'female'
-            when nik_day_field between 1 and 31 then 'male'
-        end as nik_sex_from_day,
-        case when nik_day_field > 40 then nik_day_field - 40 else nik_day_field end as nik_day,
-        -- The century is not in the NIK: take the one that puts the year nearest the recorded birth year, or
-        -- without one the latest year not after the as-of date.
-        case
-            when nik_two_digit_year is null then null
-            when birth_date is not null
-                then case
-                    when abs(2000 + nik_two_digit_year - year(birth_date))
-                        <= abs(1900 + nik_two_digit_year - year(birth_date))
-                        then 2000 + nik_two_digit_year
-                    else 1900 + nik_two_digit_year
-                end
-            when 2000 + nik_two_digit_year <= year(date '{{ var("as_of_date") }}') then 2000 + nik_two_digit_year
-            else 1900 + nik_two_digit_year
-        end as nik_birth_year
-    from nik_fields
-),
-
-nik_checked as (
-    select
-        nik_parsed.*,
-        case
-            when nik_is_16_digits and nik_sex_from_day is not null
-                then cast(try_strptime(
-                    lpad(cast(nik_day as varchar), 2, '0') || nik_month_field || cast(nik_birth_year as varchar),
-                    '%d%m%Y'
-                ) as date)
-        end as nik_date,
-        known_regencies.regency_code is not null as nik_regency_is_known
-    from nik_parsed
-    left join known_regencies on left(nik_parsed.nik, 4) = known_regencies.regency_code
-),
-
 nik_derived as (
-    select
-        nik_checked.*,
-        nik_is_16_digits
-        and nik_regency_is_known
-        and nik_date is not null
-        and right(nik, 4) <> '0000' as nik_valid
-    from nik_checked
+    -- NIK = PP RR SS DDMMYY XXXX: district of first registration, birth date (day + 40 for women), serial.
+    -- The rule (parsing, national district reference, validity) is macros/nik_checks.sql.
+    {{ nik_checks('person_records') }}
 ),
 
 names as (
@@ -135,6 +74,7 @@ final as (
         case when tokenised.nik_valid then tokenised.nik_date end as nik_birth_date,
         case when tokenised.nik_valid then tokenised.nik_sex_from_day end as nik_sex,
         case when tokenised.nik_is_16_digits then left(tokenised.nik, 6) end as nik_region_code,
+        tokenised.nik_registered_outside_province,
         tokenised.full_name,
         tokenised.name_normalised,
         tokenised.first_name,
