@@ -125,6 +125,23 @@ def test_nik_checks_agree_with_what_the_generator_did(built_warehouse: BuiltWare
     assert 0.01 < invalid_rate < 0.10
 
 
+def test_only_mistyped_niks_point_outside_the_province(built_warehouse: BuiltWarehouse):
+    """The generator registers everyone in their own province (no movers yet, docs/synthetic-data.md), so a valid
+    NIK of another province can only be a planted digit error or transposition that lands on a real district
+    elsewhere: the price of a structural check that accepts the whole country."""
+    truth = built_warehouse.truth
+    outside, explained = built_warehouse.query(f"""
+        select count(*), count(*) filter (where rm.nik_digit_error or rm.nik_transposition)
+        from intermediate.int_persons as p
+        join '{truth}/record_map.parquet' as rm on rm.source = p.source_table and rm.record_id = p.record_id
+        where p.nik_registered_outside_province
+    """)[0]
+    assert outside == explained
+    assert built_warehouse.scalar(
+        "select count(*) from intermediate.int_persons where nik_registered_outside_province is not null "
+        "and not nik_is_valid") == 0
+
+
 def test_titles_and_old_spellings_normalise_back_to_the_true_name(built_warehouse: BuiltWarehouse):
     truth = built_warehouse.truth
     mismatches, total = built_warehouse.query(f"""
