@@ -69,11 +69,8 @@ def waiting_deliveries(landing: Path, published: dict | None) -> tuple[list[Wait
 
 def _sha256(path: Path) -> str:
     """As the loader records it (audit.source_loads.file_sha256): the file's bytes."""
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 22), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def recent_runs(limit: int = RECENT_RUNS) -> list[dict] | str:

@@ -28,11 +28,8 @@ def log_path(warehouse: Path) -> Path:
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def record(log: Path, caller: Caller, kind: str, subject: str, regency: str, *, rows: int | None = None,
