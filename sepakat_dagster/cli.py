@@ -79,6 +79,34 @@ def ensure_generated(folder: Path, persons: int, seed: int, province: str) -> Pa
     return folder / "landing"
 
 
+def ensure_generated_national(folder: Path, provinces: list[str], persons: int, seed: int) -> None:
+    """Generate a national sample of `provinces` (`persons` each) into folder/<code>/ and folder/national_truth/,
+    once per parameters and generator version, like `ensure_generated`. A province folder that a one-province
+    `ensure_generated` wrote since (its own generated.json) makes the sample stale, and generating the sample
+    removes such files, so neither reuses the other's registries."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from sepakat_synthetic import generate_national
+
+    stamp = folder / "generated.json"
+    wanted = {"persons": persons, "seed": seed, "provinces": provinces, "generator": generator_fingerprint()}
+    alone = [folder / code / "generated.json" for code in provinces]
+    if stamp.exists() and json.loads(stamp.read_text())["parameters"] == wanted and not any(p.exists() for p in alone):
+        print(f"Registries for {wanted} already in {folder}")
+        return
+    for code in provinces:
+        shutil.rmtree(folder / code / "landing", ignore_errors=True)
+        shutil.rmtree(folder / code / "truth", ignore_errors=True)
+        (folder / code / "generated.json").unlink(missing_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        summary = pool.submit(generate_national, folder, provinces, persons, seed=seed).result()
+    stamp.write_text(json.dumps({"parameters": wanted, "seconds": summary.seconds}, indent=2))
+    print(f"Generated {persons:,} persons in each of provinces {', '.join(provinces)} (seed {seed}) "
+          f"in {summary.seconds:.1f} s")
+
+
 def local_pseudonym_key(data_dir: Path) -> str | None:
     """A random local key for the marts' pseudonyms, made once in the data folder and kept out of git (data/ is
     ignored), so that `demo` and `refresh` work on a machine that has never been given one; None when an explicit
@@ -103,8 +131,10 @@ class RefreshFailed(Exception):
     from the data: step error messages can quote a delivered file, so they stay in the log and the Dagster UI."""
 
 
-def _run_refresh(warehouse: Path, landing: Path, log_path: Path, pseudonym_key: str | None = None) -> str:
-    """Run the `refresh` job in this process, recorded in the persistent instance (DAGSTER_HOME); the run id.
+def _run_refresh(warehouse: Path | str, landing: Path | str, province: str, log_path: Path,
+                 pseudonym_key: str | None = None) -> str:
+    """Run the `refresh` job for `province` (its partition) in this process, recorded in the persistent instance
+    (DAGSTER_HOME); the run id. `warehouse` and `landing` are paths, or templates holding `{province}`.
 
     What the steps print (dbt's progress lines above all) and Dagster's own console output (with a stack trace for
     every failed step) go to `log_path`; the terminal gets the warnings the steps logged, then the summary, or on
@@ -123,13 +153,15 @@ def _run_refresh(warehouse: Path, landing: Path, log_path: Path, pseudonym_key: 
 
     job = defs().resolve_job_def("refresh")
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    print(f"Refreshing every asset from {landing} (step output in {log_path})", flush=True)
+    print(f"Refreshing province {province} from {paths.fill_province(str(landing), province, 'landing')} "
+          f"(step output in {log_path})", flush=True)
     with dg.DagsterInstance.get() as instance:
         for interrupted in fail_interrupted_runs(instance):
             print(f"Run {interrupted} was interrupted (its process is gone): marked failed; it published nothing")
         with log_path.open("w") as log, contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
             result = job.execute_in_process(
                 instance=instance,
+                partition_key=province,
                 run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
                 raise_on_error=False,
                 tags=process_tags(),
@@ -137,7 +169,8 @@ def _run_refresh(warehouse: Path, landing: Path, log_path: Path, pseudonym_key: 
         _print_warnings(instance, result.run_id)
         if not result.success:
             stages = step_stages(instance, result.run_id, defs().resolve_asset_graph())
-            raise RefreshFailed(_describe_failure(result, log_path, stages, warehouse))
+            published = paths.fill_province(str(warehouse), province, paths.WAREHOUSE.variable)
+            raise RefreshFailed(_describe_failure(result, log_path, stages, published))
     return result.run_id
 
 
@@ -194,19 +227,37 @@ def _published_state(warehouse: Path) -> str:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    """Generate the demo provinces once, refresh each as its own partition into its own warehouse
+    (data/provinces/<code>/), and print the first province's summary."""
     started = time.monotonic()
-    warehouse = args.data_dir / "warehouse.duckdb"
-    landing = ensure_generated(args.data_dir / "demo", args.persons, args.seed, args.province)
-    log_path = args.data_dir / "logs" / "refresh.log"
-    run_id = _run_refresh(warehouse, landing, log_path, local_pseudonym_key(args.data_dir))
-    print(f"\nRefresh run {run_id} succeeded (step output in {log_path})")
-    _assign_demo_walidata(warehouse, args.province)
-    _print_summary(warehouse)
-    print(f"\nForum report (Bahasa Indonesia, English): {args.data_dir / 'reports' / 'latest.html'} "
-          f"(one per regency in {args.data_dir / 'reports' / 'regencies'})")
-    print(f"great-expectations Data Docs: {args.data_dir / 'reports' / 'data_docs' / 'index.html'}")
+    provinces = args.provinces or [args.province]
+    warehouses = args.data_dir / "provinces" / paths.PROVINCE / "warehouse.duckdb"
+    landing = ensure_demo_generated(args.data_dir / "demo", provinces, args.persons, args.seed)
+    key = local_pseudonym_key(args.data_dir)  # one key for every province: a person's pseudonym is national
+    for province in provinces:
+        log_path = args.data_dir / "logs" / f"refresh-{province}.log"
+        run_id = _run_refresh(warehouses, landing, province, log_path, key)
+        print(f"\nRefresh run {run_id} of province {province} succeeded (step output in {log_path})")
+        _assign_demo_walidata(paths.fill_province(str(warehouses), province, "warehouse"), province)
+    first = paths.fill_province(str(warehouses), provinces[0], "warehouse")
+    _print_summary(first)
+    reports = first.parent / "reports"
+    print(f"\nForum report (Bahasa Indonesia, English): {reports / 'latest.html'} "
+          f"(one per regency in {reports / 'regencies'}; the other provinces' beside their warehouses in "
+          f"{args.data_dir / 'provinces'})")
+    print(f"great-expectations Data Docs: {reports / 'data_docs' / 'index.html'}")
     print(f"Demo finished in {time.monotonic() - started:.0f} s")
     return 0
+
+
+def ensure_demo_generated(folder: Path, provinces: list[str], persons: int, seed: int) -> Path:
+    """The demo's registries: one province generated alone, or several as a national sample (people who moved
+    between them, namesakes), each province in folder/<code>/; the landing template (`{province}` in it)."""
+    if len(provinces) == 1:
+        ensure_generated(folder / provinces[0], persons, seed, provinces[0])
+    else:
+        ensure_generated_national(folder, provinces, persons, seed)
+    return folder / paths.PROVINCE / "landing"
 
 
 def _assign_demo_walidata(warehouse: Path, province: str) -> None:
@@ -224,9 +275,11 @@ def _refresh(args: argparse.Namespace) -> int:
     runs in its project folder. The pseudonym key is SEPAKAT_PSEUDONYM_KEY or, without it, the data folder's own.
     """
     started = time.monotonic()
-    warehouse = (args.data_dir / "warehouse.duckdb" if args.data_dir else args.warehouse).resolve()
+    warehouse = (args.data_dir / "warehouse.duckdb" if args.data_dir
+                 else args.warehouse or paths.province_warehouse(args.province)).resolve()
+    landing = (args.landing or paths.LANDING.path(args.province)).resolve()
     log_path = (args.log or warehouse.parent / "logs" / "refresh.log").resolve()
-    run_id = _run_refresh(warehouse, args.landing.resolve(), log_path, local_pseudonym_key(warehouse.parent))
+    run_id = _run_refresh(warehouse, landing, args.province, log_path, local_pseudonym_key(warehouse.parent))
     print(f"Refresh run {run_id} succeeded in {time.monotonic() - started:.0f} s (step output in {log_path})")
     return 0
 
@@ -275,6 +328,20 @@ def _print_summary(warehouse: Path) -> None:
     print(render_summary(warehouse))
 
 
+def _province_choices() -> tuple[str, ...]:
+    from sepakat_dagster.provinces import province_codes
+
+    return province_codes()
+
+
+def _province_list(text: str) -> list[str]:
+    codes = [code.strip() for code in text.split(",") if code.strip()]
+    unknown = sorted(set(codes) - set(_province_choices()))
+    if unknown or not codes or len(set(codes)) != len(codes):
+        raise argparse.ArgumentTypeError(f"province codes of the national reference, each once (not {unknown or text})")
+    return codes
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sepakat", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -287,25 +354,30 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--error-rates", type=Path, help="YAML mapping of error rates overriding the defaults")
     generate.set_defaults(handler=_generate)
 
-    demo = commands.add_parser("demo", help="generate a demo province (once) and refresh every asset on it")
-    demo.add_argument("--persons", type=int, default=200_000)
+    demo = commands.add_parser("demo", help="generate demo provinces (once) and refresh every asset on each")
+    demo.add_argument("--persons", type=int, default=200_000, help="persons per province")
     demo.add_argument("--seed", type=int, default=42)
-    demo.add_argument("--province", default="53", choices=["53", "75"])
+    chosen = demo.add_mutually_exclusive_group()
+    chosen.add_argument("--province", default=paths.DEMO_PROVINCE, choices=_province_choices())
+    chosen.add_argument("--provinces", type=_province_list,
+                        help="several provinces as a national sample, e.g. 53,75,31 (each its own partition)")
     demo.add_argument("--data-dir", type=Path, default=paths.DEFAULT_DATA_DIR)
     demo.set_defaults(handler=_demo)
 
     refresh = commands.add_parser("refresh", help="refresh every asset from the registries already landed")
+    refresh.add_argument("--province", required=True, choices=_province_choices(),
+                         help="the province the deliveries are for: the run's partition")
     where = refresh.add_mutually_exclusive_group()
-    where.add_argument("--warehouse", type=Path, default=paths.warehouse_path())
+    where.add_argument("--warehouse", type=Path, help="the warehouse file (default: the province's, see paths)")
     where.add_argument("--data-dir", type=Path, help="the data folder: its warehouse.duckdb, logs/, reports/, "
                        "exports/ and pseudonym key (instead of --warehouse)")
-    refresh.add_argument("--landing", type=Path, default=paths.LANDING.path(), help="one folder per registry")
+    refresh.add_argument("--landing", type=Path, help="one folder per registry (default: the province's)")
     refresh.add_argument("--log", type=Path, help="step output (default: logs/refresh.log beside the warehouse)")
     refresh.set_defaults(handler=_refresh)
 
     report = commands.add_parser("report", help="write the static HTML quality and lineage report")
     report.add_argument("--warehouse", type=Path, default=paths.warehouse_path())
-    report.add_argument("--out", type=Path, default=paths.REPORTS.default())
+    report.add_argument("--out", type=Path, default=paths.REPORTS.path(paths.DEMO_PROVINCE))
     report.add_argument("--lang", choices=LANGUAGES, default=None,
                         help=f"the language the report opens in (default: {LANGUAGE_ENV}, else {LANGUAGES[0]})")
     report.set_defaults(handler=_report)

@@ -144,16 +144,20 @@ def render(warehouse: Path, landing: Path) -> str:
 
 
 def _status(args: argparse.Namespace) -> int:
-    warehouse = args.data_dir / "warehouse.duckdb" if args.data_dir else args.warehouse
-    print(render(warehouse.resolve(), args.landing.resolve()))
+    warehouse = args.data_dir / "warehouse.duckdb" if args.data_dir else \
+        args.warehouse or paths.province_warehouse(args.province)
+    landing = args.landing or paths.LANDING.path(args.province)
+    print(render(warehouse.resolve(), landing.resolve()))
     return 0
 
 
 def add_status_command(subparsers: argparse._SubParsersAction) -> None:
     """Add `status` to the `sepakat` command's subparsers."""
     status = subparsers.add_parser("status", help="the last published run, failed gates since, deliveries waiting")
+    status.add_argument("--province", default=paths.DEMO_PROVINCE,
+                        help="whose warehouse and landing folder (default: the demo province)")
     where = status.add_mutually_exclusive_group()
-    where.add_argument("--warehouse", type=Path, default=paths.warehouse_path())
+    where.add_argument("--warehouse", type=Path, help="the warehouse file (default: the province's)")
     where.add_argument("--data-dir", type=Path, help="the data folder holding warehouse.duckdb (as for refresh)")
-    status.add_argument("--landing", type=Path, default=paths.LANDING.path(), help="one folder per registry")
+    status.add_argument("--landing", type=Path, help="one folder per registry (default: the province's)")
     status.set_defaults(handler=_status)

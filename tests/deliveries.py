@@ -59,7 +59,8 @@ class Delivered:
     def refresh_command(self) -> list[str]:
         from tests.test_cli import VENV_BIN
 
-        return [str(VENV_BIN / "sepakat"), "refresh", "--landing", "delivered/landing", "--data-dir", "data"]
+        return [str(VENV_BIN / "sepakat"), "refresh", "--province", "53", "--landing", "delivered/landing",
+                "--data-dir", "data"]
 
     def sepakat(self, *arguments: str, timeout: float = 120) -> subprocess.CompletedProcess:
         from tests.test_cli import VENV_BIN

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pytest
 import yaml
 
 from sepakat_dagster.cli import (
@@ -30,18 +31,27 @@ RUN_TIMEOUT_S = 600  # a guard against a hung run, not a speed goal: a loaded 2-
 
 
 def test_refresh_accepts_its_options(tmp_path: Path):
-    args = build_parser().parse_args(["refresh", "--warehouse", str(tmp_path / "warehouse.duckdb"),
+    args = build_parser().parse_args(["refresh", "--province", "75", "--warehouse", str(tmp_path / "warehouse.duckdb"),
                                       "--landing", str(tmp_path / "landing"), "--log", str(tmp_path / "run.log")])
     assert args.command == "refresh"
-    assert (args.warehouse, args.landing, args.log) == (
-        tmp_path / "warehouse.duckdb", tmp_path / "landing", tmp_path / "run.log")
+    assert (args.province, args.warehouse, args.landing, args.log) == (
+        "75", tmp_path / "warehouse.duckdb", tmp_path / "landing", tmp_path / "run.log")
 
 
-def test_refresh_defaults_come_from_the_environment_and_the_warehouse():
-    args = build_parser().parse_args(["refresh"])
-    assert args.warehouse.name == "warehouse.duckdb"
-    assert args.landing.name
-    assert args.log is None  # resolved beside the warehouse when the command runs
+def test_refresh_needs_a_province_of_the_national_reference(capsys):
+    for argv in (["refresh"], ["refresh", "--province", "99"]):
+        with pytest.raises(SystemExit):
+            build_parser().parse_args(argv)
+    args = build_parser().parse_args(["refresh", "--province", "31"])
+    assert (args.warehouse, args.landing, args.log) == (None, None, None)  # the province's, when the command runs
+
+
+def test_demo_takes_one_province_or_a_national_sample():
+    assert build_parser().parse_args(["demo"]).province == "53"
+    assert build_parser().parse_args(["demo", "--provinces", "53,75,31"]).provinces == ["53", "75", "31"]
+    for wrong in ("53,53", "53,00", ""):
+        with pytest.raises(SystemExit):
+            build_parser().parse_args(["demo", "--provinces", wrong])
 
 
 def test_the_failure_names_blocking_checks_by_name_and_asset_and_never_their_values(tmp_path: Path):
@@ -99,7 +109,8 @@ def test_a_failed_refresh_names_the_failed_steps_and_the_log_without_a_traceback
         "SEPAKAT_REPORTS": str(tmp_path / "reports"),
     }
     completed = subprocess.run(
-        [str(VENV_BIN / "sepakat"), "refresh", "--warehouse", str(warehouse), "--landing", str(landing)],
+        [str(VENV_BIN / "sepakat"), "refresh", "--province", "53", "--warehouse", str(warehouse), "--landing",
+         str(landing)],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S,
     )
 

@@ -8,7 +8,8 @@ import pytest
 from sepakat_dagster import paths
 
 VARIABLES = ["SEPAKAT_WAREHOUSE", "SEPAKAT_LANDING", "SEPAKAT_REPORTS", "SEPAKAT_EXPORTS", "SEPAKAT_TRUTH",
-             "SEPAKAT_PERSON_MODEL", "SEPAKAT_ALERTS", "SEPAKAT_PSEUDONYM_KEY", "SEPAKAT_ROLES"]
+             "SEPAKAT_PERSON_MODEL", "SEPAKAT_ALERTS", "SEPAKAT_PSEUDONYM_KEY", "SEPAKAT_ROLES",
+             "SEPAKAT_PROVINCES"]
 
 
 @pytest.fixture
@@ -20,13 +21,14 @@ def clean(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
 
 def test_without_variables_every_location_has_its_documented_default(clean, tmp_path: Path):
     clean.setenv("DAGSTER_HOME", str(tmp_path))
-    data = paths.DEFAULT_DATA_DIR
-    assert paths.WAREHOUSE.path() == data / "warehouse.duckdb"
-    assert paths.LANDING.path() == data / "demo" / "landing"
-    assert paths.REPORTS.path() == data / "reports"
-    assert paths.EXPORTS.path() == data / "exports"
-    assert paths.ROLES.path() == data / "roles.yml"
-    assert paths.TRUTH.path() == data / "demo" / "truth"
+    province = paths.DEFAULT_DATA_DIR / "provinces" / "75"
+    assert paths.WAREHOUSE.path("75") == province / "warehouse.duckdb"
+    assert paths.province_warehouse("75") == province / "warehouse.duckdb"
+    assert paths.LANDING.path("75") == paths.DEFAULT_DATA_DIR / "demo" / "75" / "landing"
+    assert paths.REPORTS.path("75") == province / "reports"
+    assert paths.EXPORTS.path("75") == province / "exports"
+    assert paths.ROLES.path("75") == province / "roles.yml"
+    assert paths.TRUTH.path("75") == paths.DEFAULT_DATA_DIR / "demo" / "75" / "truth"
     assert paths.PERSON_MODEL.path() == paths.REPO_ROOT / "sepakat_dagster/defs/linkage/models/person_model.json"
     assert paths.ALERTS.path() == tmp_path / "alerts.jsonl"
 
@@ -41,6 +43,27 @@ def test_exports_follow_the_warehouse_and_truth_follows_the_landing_folder(clean
     clean.setenv("SEPAKAT_TRUTH", "")  # empty counts as unset
     assert paths.EXPORTS.path() == tmp_path / "elsewhere"
     assert paths.TRUTH.path() == tmp_path / "province" / "truth"
+
+
+def test_a_location_that_differs_per_province_needs_one_and_a_fixed_one_ignores_it(clean, tmp_path: Path):
+    with pytest.raises(paths.LocationError, match="SEPAKAT_WAREHOUSE"):
+        paths.WAREHOUSE.path()
+    clean.setenv("SEPAKAT_WAREHOUSE", str(tmp_path / "{province}" / "warehouse.duckdb"))
+    assert paths.WAREHOUSE.is_per_province()
+    assert paths.EXPORTS.path("31") == tmp_path / "31" / "exports"
+    clean.setenv("SEPAKAT_WAREHOUSE", str(tmp_path / "warehouse.duckdb"))
+    assert not paths.WAREHOUSE.is_per_province()
+    assert paths.WAREHOUSE.path() == paths.WAREHOUSE.path("31") == tmp_path / "warehouse.duckdb"
+
+
+def test_the_served_provinces_are_named_found_by_their_landing_folders_or_the_demo_province(clean, tmp_path: Path):
+    codes = ["31", "53", "75"]
+    for code in ("53", "75"):
+        (tmp_path / code / "landing").mkdir(parents=True)
+    assert paths.served_provinces(str(tmp_path / "{province}" / "landing"), codes) == ["53", "75"]
+    assert paths.served_provinces(str(tmp_path / "53" / "landing"), codes) == [paths.DEMO_PROVINCE]
+    clean.setenv("SEPAKAT_PROVINCES", "31, 75")
+    assert paths.served_provinces(str(tmp_path / "{province}" / "landing"), codes) == ["31", "75"]
 
 
 def test_a_run_environment_puts_reports_beside_the_warehouse_unless_they_are_set(clean, tmp_path: Path):

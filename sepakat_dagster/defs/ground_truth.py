@@ -11,7 +11,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import dagster as dg
+from pydantic import PrivateAttr
 
+from sepakat_dagster import paths
+from sepakat_dagster.defs.partitions import run_province
 from sepakat_dagster.defs.resources import Warehouse
 from sepakat_dagster.resource_usage import measure
 
@@ -27,10 +30,15 @@ class TruthDirectory(dg.ConfigurableResource):
     """
 
     path: str | None = None
+    _province: str | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._province = run_province(context.run)
 
     @property
     def root(self) -> Path | None:
-        return Path(self.path) if self.path else None
+        """The truth folder of the run's province (`path` may hold `{province}`), if any."""
+        return paths.fill_province(self.path, self._province, paths.TRUTH.variable) if self.path else None
 
     def available(self) -> bool:
         root = self.root

@@ -10,6 +10,7 @@ from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
 from sepakat_dagster import duckdb_limits, paths
+from sepakat_dagster.defs.partitions import run_province
 from sepakat_dagster.defs.publish.candidate import Candidate, CandidateError, Move
 
 
@@ -23,24 +24,31 @@ def located(location: paths.Location) -> str | dg.EnvVar:
     return dg.EnvVar(location.variable) if location.is_set() else str(location.default())
 
 
-class LandingDirectory(dg.ConfigurableResource):
-    """The folder where registry deliveries land, one sub-folder per registry."""
+class ProvinceFolder(dg.ConfigurableResource):
+    """A location that may differ per province: `path` may hold the `{province}` placeholder, filled in with the
+    province of the run (its partition) or, outside a run, the one named to `for_province`."""
 
     path: str
+    _province: str | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._province = run_province(context.run)
 
     @property
     def root(self) -> Path:
-        return Path(self.path)
+        return self.for_province(self._province)
+
+    def for_province(self, province: str | None) -> Path:
+        return paths.fill_province(self.path, province, type(self).__name__)
 
 
-class ReportsDirectory(dg.ConfigurableResource):
-    """The folder for the quality report and the great-expectations results and Data Docs (SEPAKAT_REPORTS)."""
+class LandingDirectory(ProvinceFolder):
+    """The folder where a province's registry deliveries land, one sub-folder per registry."""
 
-    path: str
 
-    @property
-    def root(self) -> Path:
-        return Path(self.path)
+class ReportsDirectory(ProvinceFolder):
+    """The folder for a province's quality report and the great-expectations results and Data Docs
+    (SEPAKAT_REPORTS)."""
 
 
 class Warehouse(DuckDBResource):
@@ -50,14 +58,27 @@ class Warehouse(DuckDBResource):
     ends without publishing (a failed gate, a failed step, a selection without `publish`) discards it, so readers
     never see a run's half.
 
+    `database` may hold the `{province}` placeholder: each province (the run's partition) has its own warehouse.
+
     Every connection carries the pipeline's memory limit and spill folder (duckdb_limits), under any explicit
     `connection_config`; the spill folder sits inside the candidate and goes with it."""
 
     _run_id: str | None = PrivateAttr(default=None)
+    _province: str | None = PrivateAttr(default=None)
     _candidate: Candidate | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self._run_id = context.run_id
+        self._province = run_province(context.run)
+
+    @property
+    def published(self) -> Path:
+        """The published warehouse file of the run's province (readers' copy; only `publish` writes it)."""
+        return self.for_province(self._province)
+
+    def for_province(self, province: str | None) -> Path:
+        """The published warehouse file of `province`, for code outside a run (the sensor, the national pass)."""
+        return paths.fill_province(self.database, province, paths.WAREHOUSE.variable)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._candidate is not None:
@@ -70,9 +91,9 @@ class Warehouse(DuckDBResource):
     def path(self) -> Path:
         """The file this run reads and writes: its candidate in a run, the published warehouse outside one."""
         if self._run_id is None:
-            return Path(self.database)
+            return self.published
         if self._candidate is None:
-            self._candidate = Candidate.open(Path(self.database), self._run_id)
+            self._candidate = Candidate.open(self.published, self._run_id)
         return self._candidate.database
 
     def stage(self, destination: Path) -> Path:

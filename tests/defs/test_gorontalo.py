@@ -38,7 +38,7 @@ def gorontalo(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
     warehouse = folder / "wh" / "warehouse.duckdb"
     warehouse.parent.mkdir()
     truth = folder / "province" / "truth"
-    result = materialise(warehouse, folder / "province" / "landing", truth, folder / "exports")
+    result = materialise(warehouse, folder / "province" / "landing", truth, folder / "exports", province=GORONTALO)
     return Pipeline(warehouse, truth, folder / "exports", result)
 
 

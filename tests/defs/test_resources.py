@@ -10,8 +10,9 @@ from sepakat_dagster.defs.automation.resources import automation_resources
 from sepakat_dagster.defs.linkage.model import model_path
 from sepakat_dagster.defs.linkage.resources import linkage_resources
 from sepakat_dagster.defs.marts.resources import marts_resources
-from sepakat_dagster.defs.resources import located, resources
-from sepakat_dagster.paths import REPORTS
+from sepakat_dagster.defs.partitions import PROVINCES
+from sepakat_dagster.defs.resources import LandingDirectory, ReportsDirectory, Warehouse, located, resources
+from sepakat_dagster.paths import REPORTS, LocationError
 
 
 def initialised(definitions: dg.Definitions, key: str):
@@ -31,7 +32,7 @@ def located_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 
 def test_a_set_variable_is_passed_on_as_an_env_var_and_an_unset_one_as_its_default(located_env, monkeypatch):
-    assert located(REPORTS) == str(REPORTS.default())
+    assert located(REPORTS) == str(REPORTS.default())  # beside the warehouse: SEPAKAT_WAREHOUSE's folder
     monkeypatch.setenv("SEPAKAT_REPORTS", str(located_env / "reports"))
     assert located(REPORTS) == dg.EnvVar("SEPAKAT_REPORTS")
 
@@ -46,7 +47,25 @@ def test_unset_optional_locations_sit_beside_the_warehouse_and_the_landing_folde
         assert built.warehouse.database == str(located_env / "wh" / "warehouse.duckdb")
         assert built.warehouse.path == located_env / "wh" / "warehouse.duckdb"  # outside a run: the published file
     assert initialised(shared, "landing").root == located_env / "province" / "landing"
-    assert initialised(shared, "reports").root == REPORTS.default()
+    assert initialised(shared, "reports").root == located_env / "wh" / "reports"
+
+
+def test_a_location_per_province_resolves_to_the_runs_partition(located_env, monkeypatch):
+    monkeypatch.setenv("SEPAKAT_WAREHOUSE", str(located_env / "{province}" / "warehouse.duckdb"))
+    monkeypatch.setenv("SEPAKAT_LANDING", str(located_env / "deliveries" / "{province}"))
+    seen = {}
+
+    @dg.asset(partitions_def=PROVINCES)
+    def where(warehouse: Warehouse, landing: LandingDirectory, reports: ReportsDirectory) -> None:
+        seen.update(warehouse=warehouse.published, landing=landing.root, reports=reports.root)
+
+    shared = resources().resources
+    assert dg.materialize([where], partition_key="75", resources=shared).success
+    assert seen == {"warehouse": located_env / "75" / "warehouse.duckdb",
+                    "landing": located_env / "deliveries" / "75", "reports": located_env / "75" / "reports"}
+    with pytest.raises(LocationError):  # outside a run a province must be named
+        _ = initialised(resources(), "landing").root
+    assert initialised(resources(), "landing").for_province("31") == located_env / "deliveries" / "31"
 
 
 def test_set_variables_win(located_env, monkeypatch):

@@ -35,7 +35,7 @@ def test_a_run_on_the_production_instance_is_stored_in_postgresql(production_hom
                                                                    demo_dir: Path, warehouse: Path):
     assets = [build_source_asset(source) for source in load_catalog().values() if source.name in SOURCES]
     with dg.DagsterInstance.get() as instance:
-        result = dg.materialize(with_publish(assets), instance=instance,
+        result = dg.materialize(with_publish(assets), instance=instance, partition_key="53",
                                 resources=pipeline_resources(warehouse, demo_dir / "landing"))
         assert result.success
         assert instance.get_run_by_id(result.run_id).status == dg.DagsterRunStatus.SUCCESS

@@ -13,6 +13,8 @@ from sepakat_dagster.defs.automation.resources import AlertsFile
 from sepakat_dagster.defs.resources import LandingDirectory, Warehouse
 from sepakat_dagster.defs.sources.catalog import load_catalog
 from sepakat_dagster.defs.sources.loader import UnusableFileError, find_landed_file
+from sepakat_dagster.paths import served_provinces
+from sepakat_dagster.provinces import province_codes
 from sepakat_dagster.warehouse import has_table
 
 
@@ -47,29 +49,41 @@ def published_files(warehouse: Path) -> dict[str, str]:
     job=refresh_job,
     minimum_interval_seconds=300,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Refresh the sources whose newest delivery is not the one published, and everything downstream.",
+    description="Per province: refresh the sources whose newest delivery is not the one published, and everything "
+    "downstream, in that province's partition only.",
 )
 def new_deliveries(context: dg.SensorEvaluationContext, landing: LandingDirectory, warehouse: Warehouse):
     seen = json.loads(context.cursor) if context.cursor else {}
-    current = landed_fingerprints(landing.root)
-    published = published_files(warehouse.path)
-    changed = sorted(
-        name
-        for name, fingerprint in current.items()
-        if seen.get(name, fingerprint) != fingerprint or published.get(name) != fingerprint.split(":")[0]
-    )
-    context.update_cursor(json.dumps(current, sort_keys=True))
-    if not changed:
-        return dg.SkipReason("no new deliveries")
-    # A failed or killed run publishes nothing, so its deliveries are still unpublished and come back here; what
-    # the run selects is rebuilt on the published state, which passed every gate.
     graph = context.repository_def.asset_graph
+    requests, current = [], {}
+    for province in served_provinces(landing.path, province_codes()):
+        current[province] = landed_fingerprints(landing.for_province(province))
+        changed = _changed_sources(seen.get(province, {}), current[province],
+                                   published_files(warehouse.for_province(province)))
+        if changed:
+            requests.append(_refresh_request(province, changed, current[province], graph))
+    context.update_cursor(json.dumps(current, sort_keys=True))
+    return requests or dg.SkipReason("no new deliveries")
+
+
+def _changed_sources(seen: dict[str, str], current: dict[str, str], published: dict[str, str]) -> list[str]:
+    """Sources whose newest delivery changed since the last tick, or is not the one published. A failed or killed
+    run publishes nothing, so its deliveries are still unpublished and come back here."""
+    return sorted(name for name, fingerprint in current.items()
+                  if seen.get(name, fingerprint) != fingerprint or published.get(name) != fingerprint.split(":")[0])
+
+
+def _refresh_request(province: str, changed: list[str], current: dict[str, str], graph) -> dg.RunRequest:
+    """A run of `province`'s partition over the changed sources and everything downstream; what it selects is
+    rebuilt on that province's published state, which passed every gate."""
     changed_keys = {dg.AssetKey(["raw", name]) for name in changed}
     keys = dg.AssetSelection.assets(*changed_keys).downstream().materializable().resolve(graph)
-    run_key = hashlib.sha256("|".join(current[name] for name in changed).encode()).hexdigest()[:16]
+    national = dg.AssetSelection.groups("national").resolve(graph)
+    digest = hashlib.sha256("|".join(current[name] for name in changed).encode()).hexdigest()[:16]
     return dg.RunRequest(
-        run_key=run_key,
-        asset_selection=sorted(keys, key=lambda key: key.to_user_string()),
+        run_key=f"{province}-{digest}",
+        partition_key=province,
+        asset_selection=sorted(keys - national, key=lambda key: key.to_user_string()),
         tags={"sepakat/trigger": "new_deliveries", "sepakat/sources": ",".join(changed)[:200]},
     )
 

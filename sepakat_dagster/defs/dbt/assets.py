@@ -18,6 +18,7 @@ from sepakat_dagster import duckdb_limits, paths
 from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE, sepakat_dbt_project
 from sepakat_dagster.defs.marts.disclosure import is_publishable
 from sepakat_dagster.defs.metadata import markdown_table
+from sepakat_dagster.defs.partitions import PROVINCES
 from sepakat_dagster.defs.personal import is_personal_column
 from sepakat_dagster.defs.resources import Warehouse
 from sepakat_dagster.resource_usage import Usage, measure
@@ -147,7 +148,7 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Wa
     candidate = warehouse.path
     with duckdb_limits.with_environment({paths.WAREHOUSE.variable: str(candidate),
                                          **duckdb_limits.environment(candidate)}):  # dbt starts inside `cli`
-        return dbt.cli(["build"], context=context, raise_on_error=False, target_path=target_path(warehouse.database))
+        return dbt.cli(["build"], context=context, raise_on_error=False, target_path=target_path(warehouse.published))
 
 
 def target_path(warehouse: str) -> Path:
@@ -176,6 +177,7 @@ def target_path(warehouse: str) -> Path:
     selector="harmonisation",
     name="sepakat_dbt_harmonisation",
     pool="duckdb",
+    partitions_def=PROVINCES,
 )
 def sepakat_dbt_harmonisation(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
     """Seeds, staging and intermediate models and their tests in one `dbt build`."""
@@ -189,6 +191,7 @@ def sepakat_dbt_harmonisation(context: dg.AssetExecutionContext, dbt: DbtCliReso
     selector="marts",
     name="sepakat_dbt_marts",
     pool="duckdb",
+    partitions_def=PROVINCES,
 )
 def sepakat_dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
     """The marts planners read and the models built for them, after the linkage; a failing error-severity test

@@ -16,6 +16,7 @@ from sepakat_dagster.defs.linkage.records import INT_PERSONS
 from sepakat_dagster.defs.linkage.resources import PersonModel
 from sepakat_dagster.defs.linkage.settings import BLOCKING_RULES, CLUSTER_LIMITS, THRESHOLDS
 from sepakat_dagster.defs.metadata import markdown_table
+from sepakat_dagster.defs.partitions import PROVINCES
 from sepakat_dagster.defs.resources import Warehouse
 from sepakat_dagster.resource_usage import measure
 from sepakat_dagster.warehouse import fetch_dicts
@@ -27,7 +28,8 @@ PERSON_CLUSTERS_KEY = dg.AssetKey(["linkage", "person_clusters"])
 REVIEW_QUEUE_KEY = dg.AssetKey(["linkage", "review_queue"])
 LINKAGE_EVALUATION_KEY = dg.AssetKey(["linkage", "evaluation"])
 
-COMMON = {"group_name": "linkage", "kinds": {"duckdb", "splink"}, "pool": "duckdb", "owners": ["team:sepakat-data"]}
+COMMON = {"group_name": "linkage", "kinds": {"duckdb", "splink"}, "pool": "duckdb", "owners": ["team:sepakat-data"],
+          "partitions_def": PROVINCES}
 
 
 def _preview(con, sql: str) -> str:

@@ -15,6 +15,7 @@ from sepakat_dagster.defs.linkage.resources import PersonModel
 from sepakat_dagster.defs.linkage.settings import U_MAX_PAIRS
 from sepakat_dagster.defs.metadata import markdown_table
 from sepakat_dagster.defs.resources import Warehouse
+from sepakat_dagster.paths import DEMO_PROVINCE
 
 person_model = dg.AssetSpec(
     key=PERSON_MODEL_KEY,
@@ -30,6 +31,7 @@ person_model = dg.AssetSpec(
 class TrainingConfig(dg.Config):
     trained_on: str = "the person records in the warehouse"  # recorded in the model card
     u_max_pairs: float = U_MAX_PAIRS  # random pairs for the u probabilities
+    province: str = DEMO_PROVINCE  # whose published warehouse to train on (one province is enough to estimate m, u)
 
 
 @dg.op(pool="duckdb", description="Train the person model on intermediate.int_persons and save a new version.")
@@ -38,7 +40,7 @@ def fit_person_model(context: dg.OpExecutionContext, config: TrainingConfig, war
     con = records.connect()
     try:
         # Trained on the published warehouse, read only: training writes a model file, never the warehouse.
-        count = records.copy_from_warehouse(con, warehouse.database)
+        count = records.copy_from_warehouse(con, warehouse.for_province(config.province))
         deterministic.link_on_nik(con)  # the prepared records carry the columns the prediction rules name
         result = train.train(con, Path(person_model.path), {"description": config.trained_on, "records": count},
                              u_max_pairs=config.u_max_pairs)

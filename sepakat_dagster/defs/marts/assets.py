@@ -10,6 +10,7 @@ from sepakat_dagster.defs.ground_truth import evaluation_asset
 from sepakat_dagster.defs.marts import evaluate, export
 from sepakat_dagster.defs.marts.resources import ExportDirectory
 from sepakat_dagster.defs.metadata import markdown_table
+from sepakat_dagster.defs.partitions import PROVINCES
 from sepakat_dagster.defs.resources import Warehouse
 from sepakat_dagster.resource_usage import measure
 
@@ -20,7 +21,7 @@ EXPORTS_KEY = dg.AssetKey(["exports", "targeting_lists"])
 TARGETING_EVALUATION_KEY = dg.AssetKey(["evaluation", "targeting_vs_truth"])
 EXPORT_FOLDER = "targeting_lists"
 
-COMMON = {"pool": "duckdb", "owners": ["team:sepakat-data"]}
+COMMON = {"pool": "duckdb", "owners": ["team:sepakat-data"], "partitions_def": PROVINCES}
 
 
 @dg.asset(

@@ -6,6 +6,7 @@ tables written here through the dbt source `places`). Metadata is counts and sec
 
 import dagster as dg
 
+from sepakat_dagster.defs.partitions import PROVINCES
 from sepakat_dagster.defs.places import settings
 from sepakat_dagster.defs.places.place import place_households
 from sepakat_dagster.defs.resources import Warehouse
@@ -29,6 +30,7 @@ _DEPS.append(dg.AssetKey(["reference", "ref_regions"]))
                      "outside_zones, missing, implausible (too far from its village) or unknown_village."),
     ],
     pool="duckdb",
+    partitions_def=PROVINCES,
 )
 def household_places(context: dg.AssetExecutionContext, warehouse: Warehouse):
     with measure() as usage, warehouse.get_connection() as con:

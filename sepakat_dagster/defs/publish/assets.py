@@ -15,6 +15,7 @@ from sepakat_dagster.defs.dbt.assets import sepakat_dbt_marts
 from sepakat_dagster.defs.dbt.project import sepakat_dbt_project
 from sepakat_dagster.defs.marts.assets import EXPORTS_KEY, TARGETING_EVALUATION_KEY
 from sepakat_dagster.defs.metadata import markdown_table
+from sepakat_dagster.defs.partitions import PROVINCES
 from sepakat_dagster.defs.publish import history
 from sepakat_dagster.defs.reports.assets import quality_report
 from sepakat_dagster.defs.resources import Warehouse
@@ -32,7 +33,7 @@ SINKS = [
     # Built and tested by dbt although no mart reads it yet: a failure there still stops the publication.
     dg.AssetKey(["intermediate", "int_welfare_rankings"]),
 ]
-COMMON = {"group_name": "publish", "pool": "duckdb", "owners": ["team:sepakat-data"]}
+COMMON = {"group_name": "publish", "pool": "duckdb", "owners": ["team:sepakat-data"], "partitions_def": PROVINCES}
 
 
 @dg.asset(key=dg.AssetKey(history.ASSET_PATH), deps=list(sepakat_dbt_marts.keys), kinds={"duckdb"}, **COMMON)

@@ -3,6 +3,7 @@
 import dagster as dg
 
 from sepakat_dagster.defs.dbt.assets import sepakat_dbt_marts
+from sepakat_dagster.defs.partitions import PROVINCES
 from sepakat_dagster.defs.publish import history
 from sepakat_dagster.defs.quality.gates import stage_by_asset
 from sepakat_dagster.defs.reports.evidence import collect_gates, collect_lineage
@@ -31,6 +32,7 @@ def _code_location() -> dg.Definitions:
     kinds={"html"},
     owners=["team:sepakat-data"],
     pool="duckdb",
+    partitions_def=PROVINCES,
 )
 def quality_report(context: dg.AssetExecutionContext, warehouse: Warehouse,
                    reports: ReportsDirectory) -> dg.MaterializeResult:

@@ -3,6 +3,7 @@
 import dagster as dg
 
 from sepakat_dagster.defs.metadata import markdown_table
+from sepakat_dagster.defs.partitions import PROVINCES
 from sepakat_dagster.defs.personal import is_personal_column
 from sepakat_dagster.defs.resources import LandingDirectory, Warehouse
 from sepakat_dagster.defs.sources.catalog import SQL_TYPES, Source, load_catalog
@@ -66,6 +67,7 @@ def build_source_asset(source: Source) -> dg.AssetsDefinition:
             "dagster/column_schema": _column_schema(source),
         },
         pool="duckdb",
+        partitions_def=PROVINCES,
     )
     def _load(context: dg.AssetExecutionContext, warehouse: Warehouse, landing: LandingDirectory):
         try:

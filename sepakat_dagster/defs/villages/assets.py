@@ -7,6 +7,7 @@ import dagster as dg
 
 from sepakat_dagster.defs.marts.resources import ExportDirectory
 from sepakat_dagster.defs.metadata import markdown_table
+from sepakat_dagster.defs.partitions import PROVINCES
 from sepakat_dagster.defs.resources import Warehouse
 from sepakat_dagster.defs.villages import feedback
 from sepakat_dagster.resource_usage import measure
@@ -22,6 +23,7 @@ FEEDBACK_FOLDER = "village_feedback"
     group_name="villages",
     kinds={"duckdb", "csv", "json"},
     pool="duckdb",
+    partitions_def=PROVINCES,
     owners=["team:sepakat-data"],
     description="The answer to every village proposal, one CSV and one JSON file per village for its SID "
     "(exports/village_feedback/<regency>/<village>.csv|json; layout: defs/villages/feedback.schema.json).",

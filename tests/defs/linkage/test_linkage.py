@@ -58,6 +58,7 @@ def resources(warehouse: Path, truth: Path | None, model: Path | None = None) ->
 
 def materialize(warehouse: Path, truth: Path | None, selection=None) -> dg.ExecuteInProcessResult:
     return dg.materialize([*ASSETS, *CHECKS], selection=publishing(selection), resources=resources(warehouse, truth),
+                          partition_key="53",
                           raise_on_error=False)
 
 
@@ -147,6 +148,7 @@ def test_a_planted_oversized_cluster_is_split_and_queued_for_review(linked, tmp_
     (planted,) = plant_chains(copy, chains=1, length=CLUSTER_LIMITS.max_size + 6)
 
     result = dg.materialize([*ASSETS, *CHECKS], resources=resources(copy, None), raise_on_error=False,
+                            partition_key="53",
                             selection=publishing(dg.AssetSelection.assets(person_clusters, review_queue)
                                                  | dg.AssetSelection.checks(clusters_are_sane, records_conserved)))
 
@@ -182,6 +184,7 @@ def test_the_cluster_gate_trips_when_the_model_merges_many_unrelated_people(link
     published = file_digest(copy)
 
     result = dg.materialize([*ASSETS, *CHECKS], resources=resources(copy, None), raise_on_error=False,
+                            partition_key="53",
                             selection=publishing(dg.AssetSelection.assets(person_clusters, review_queue)
                                                  | dg.AssetSelection.checks(clusters_are_sane, records_conserved)))
 
@@ -203,6 +206,7 @@ def test_the_conservation_check_fails_when_a_record_is_lost_and_stops_what_follo
         con.execute("delete from linkage.person_clusters where person_record_key = "
                     "(select min(person_record_key) from linkage.person_clusters)")
     check = dg.materialize([*ASSETS, *CHECKS], resources=resources(warehouse_copy, demo_dir / "truth"),
+                           partition_key="53",
                            selection=dg.AssetSelection.checks(records_conserved), raise_on_error=False)
     (evaluation_result,) = check.get_asset_check_evaluations()
     assert not evaluation_result.passed

@@ -104,12 +104,12 @@ def environment(**values: str) -> contextlib.AbstractContextManager[None]:
 
 
 def materialise(warehouse: Path, landing: Path, truth: Path | None, exports: Path,
-                selection=None) -> dg.ExecuteInProcessResult:
+                selection=None, province: str = "53") -> dg.ExecuteInProcessResult:
     # dbt reads the warehouse path and the pseudonym key from its environment; the quality report (an asset of
     # the graph too) writes beside the test warehouse (the `reports` resource), not into the repository's data/.
     assets, checks = graph_definitions()
     with environment(SEPAKAT_WAREHOUSE=str(warehouse), SEPAKAT_PSEUDONYM_KEY=PSEUDONYM_KEY):
-        return dg.materialize([*assets, *checks], selection=selection,
+        return dg.materialize([*assets, *checks], selection=selection, partition_key=province,
                               resources=graph_resources(warehouse, landing, truth, exports), raise_on_error=False)
 
 

@@ -304,7 +304,7 @@ def test_the_conservation_check_counts_records_not_lines(tmp_path):
     src = source("dtks_ruta", delimiter="\t")
     src = dataclasses.replace(src, max_quarantine_share=0.5)
     asset, check = build_source_asset(src), build_conservation_check(src)
-    result = dg.materialize([asset, check], resources=pipeline_resources(warehouse, landing))
+    result = dg.materialize([asset, check], resources=pipeline_resources(warehouse, landing), partition_key="53")
     assert result.success
     metadata = result.asset_materializations_for_node("raw__dtks_ruta")[0].metadata
     assert metadata["rows_read"].value == metadata["dagster/row_count"].value == 3

@@ -23,6 +23,7 @@ def materialize(warehouse: Path, landing: Path, selection=None) -> dg.ExecuteInP
         selection=publishing(selection),
         resources=pipeline_resources(warehouse, landing),
         raise_on_error=False,
+        partition_key="53",
     )
 
 
@@ -96,6 +97,7 @@ def test_the_conservation_check_fails_when_the_file_and_the_table_disagree(demo_
 def test_a_fresh_checkout_loads_into_a_warehouse_folder_that_does_not_exist_yet(demo_dir, tmp_path):
     warehouse = tmp_path / "not" / "yet" / "warehouse.duckdb"
     (sipd,) = [build_source_asset(s) for s in load_catalog().values() if s.name == "sipd_anggaran"]
-    assert dg.materialize(with_publish([sipd]), resources=pipeline_resources(warehouse, demo_dir / "landing")).success
+    assert dg.materialize(with_publish([sipd]), resources=pipeline_resources(warehouse, demo_dir / "landing"),
+                          partition_key="53").success
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from raw.sipd_anggaran").fetchone()[0] > 0
