@@ -8,9 +8,10 @@ PROVINCE ?= 53
 DATA_DIR := $(CURDIR)/data
 
 export DAGSTER_HOME := $(CURDIR)
-export SEPAKAT_WAREHOUSE ?= $(DATA_DIR)/warehouse.duckdb
-export SEPAKAT_LANDING ?= $(DATA_DIR)/demo/landing
-export SEPAKAT_TRUTH ?= $(DATA_DIR)/demo/truth
+# One warehouse, landing folder and truth per province: {province} is the run's partition (sepakat_dagster/paths.py).
+export SEPAKAT_WAREHOUSE ?= $(DATA_DIR)/provinces/{province}/warehouse.duckdb
+export SEPAKAT_LANDING ?= $(DATA_DIR)/demo/{province}/landing
+export SEPAKAT_TRUTH ?= $(DATA_DIR)/demo/{province}/truth
 # Made by the first `make demo`; the marts' HMAC pseudonyms need it (never committed).
 export SEPAKAT_PSEUDONYM_KEY ?= $(shell cat $(DATA_DIR)/.pseudonym_key 2>/dev/null)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
@@ -34,8 +35,11 @@ install: $(VENV)/.installed
 $(MANIFEST): $(VENV)/.installed $(DBT_FILES)
 	$(BIN)/python -m sepakat_dagster.defs.dbt.project
 
+# PROVINCES=53,75,31 makes a national sample instead: each province its own partition, then the national pass.
+PROVINCES ?=
 demo: install $(MANIFEST)  ## generate a demo province (once) and refresh every asset on it
-	$(BIN)/sepakat demo --persons $(PERSONS) --seed $(SEED) --province $(PROVINCE) --data-dir $(DATA_DIR)
+	$(BIN)/sepakat demo --persons $(PERSONS) --seed $(SEED) --data-dir $(DATA_DIR) \
+		$(if $(PROVINCES),--provinces $(PROVINCES),--province $(PROVINCE))
 
 test: install $(MANIFEST)  ## the whole test suite on small generated data
 	$(BIN)/pytest

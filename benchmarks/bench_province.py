@@ -120,13 +120,13 @@ def child_environment(folder: Path, home: Path) -> dict[str, str]:
     }
 
 
-def run_refresh(folder: Path, landing: Path, home: Path) -> tuple[float, float | None, list]:
+def run_refresh(folder: Path, landing: Path, province: str, home: Path) -> tuple[float, float | None, list]:
     """`sepakat refresh` on a new warehouse, its process tree sampled: wall seconds, peak MiB, the samples."""
     warehouse = folder / "warehouse.duckdb"
     for previous in (warehouse, warehouse.with_name(warehouse.name + ".wal")):
         previous.unlink(missing_ok=True)
-    command = [str(Path(sys.executable).parent / "sepakat"), "refresh", "--warehouse", str(warehouse),
-               "--landing", str(landing)]
+    command = [str(Path(sys.executable).parent / "sepakat"), "refresh", "--province", province,
+               "--warehouse", str(warehouse), "--landing", str(landing)]
     child = subprocess.Popen(command, cwd=REPO_ROOT, env=child_environment(folder, home))
     with measure(pid=child.pid, keep_samples=True) as usage:
         child.wait()
@@ -182,7 +182,7 @@ def measure_size(root: Path, persons: int, seed: int, province: str, graph) -> M
     write_instance(home)
     print(f"\nRefreshing {persons:,} persons ({folder})", flush=True)
     launched = dt.datetime.now(dt.UTC)
-    seconds, peak, samples = run_refresh(folder, landing, home)
+    seconds, peak, samples = run_refresh(folder, landing, province, home)
     os.environ["DAGSTER_HOME"] = str(home)
     with dg.DagsterInstance.get() as instance:
         records = instance.get_run_records(dg.RunsFilter(job_name="refresh", created_after=launched), limit=1)
