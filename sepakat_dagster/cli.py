@@ -18,6 +18,7 @@ from sepakat_dagster.defs.marts.export_cli import add_export_command
 from sepakat_dagster.defs.publish.diff_cli import add_history_commands
 from sepakat_dagster.defs.reports.settings import LANGUAGE_ENV, LANGUAGES
 from sepakat_dagster.status import add_status_command
+from sepakat_dagster.warehouse_option import add_warehouse_option, chosen_warehouse
 
 if TYPE_CHECKING:  # dagster is imported where it is used, so that `sepakat --help` answers at once
     import dagster as dg
@@ -285,7 +286,7 @@ def _refresh(args: argparse.Namespace) -> int:
 
 
 def _summary(args: argparse.Namespace) -> int:
-    _print_summary(args.warehouse)
+    _print_summary(chosen_warehouse(args))
     return 0
 
 
@@ -316,9 +317,10 @@ def _report(args: argparse.Namespace) -> int:
     with dg.DagsterInstance.get() as instance:
         gates = collect_gates(instance, definitions)
     lineage = collect_lineage(definitions, PUBLISHED)
-    path = write_report(args.warehouse, args.out, gates, lineage, suite_stages=stage_by_asset(),
-                        language=args.lang).path
-    print(f"Report written to {path} (and {args.out / 'latest.html'}, {args.out / 'regencies'})")
+    warehouse = chosen_warehouse(args)
+    out = args.out or warehouse.parent / "reports"
+    path = write_report(warehouse, out, gates, lineage, suite_stages=stage_by_asset(), language=args.lang).path
+    print(f"Report written to {path} (and {out / 'latest.html'}, {out / 'regencies'})")
     return 0
 
 
@@ -376,8 +378,8 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.set_defaults(handler=_refresh)
 
     report = commands.add_parser("report", help="write the static HTML quality and lineage report")
-    report.add_argument("--warehouse", type=Path, default=paths.warehouse_path())
-    report.add_argument("--out", type=Path, default=paths.REPORTS.path(paths.DEMO_PROVINCE))
+    add_warehouse_option(report)
+    report.add_argument("--out", type=Path, help="the report folder (default: reports/ beside the warehouse)")
     report.add_argument("--lang", choices=LANGUAGES, default=None,
                         help=f"the language the report opens in (default: {LANGUAGE_ENV}, else {LANGUAGES[0]})")
     report.set_defaults(handler=_report)
@@ -387,7 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_status_command(commands)
 
     summary = commands.add_parser("summary", help="print what the warehouse holds")
-    summary.add_argument("--warehouse", type=Path, default=paths.warehouse_path())
+    add_warehouse_option(summary)
     summary.set_defaults(handler=_summary)
 
     link = commands.add_parser("link", help="link two person files (or dedupe one) described by a mapping YAML")

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sepakat_dagster import paths
+from sepakat_dagster.warehouse_option import add_warehouse_option, chosen_warehouse
 
 if TYPE_CHECKING:  # the access modules are imported where they are used, so that `sepakat --help` answers at once
     from sepakat_dagster.access.roles import Caller
@@ -32,12 +32,13 @@ def _export(args: argparse.Namespace) -> int:
     )
     from sepakat_dagster.defs.marts.export import ExportError, normalise_program
 
-    log = export_log.log_path(args.warehouse)
+    warehouse = args.warehouse = chosen_warehouse(args)  # resolved once for the export functions below
+    log = export_log.log_path(warehouse)
     regency = args.regency.strip().replace(".", "")
     kind, subject = (export_log.TABLE, args.table) if args.table else (export_log.BY_NAME,
                                                                        normalise_program(args.program))
     try:
-        caller = identify(args.user, assignments_path(args.warehouse))
+        caller = identify(args.user, assignments_path(warehouse))
     except AccessError as error:  # a broken assignment file grants nothing
         export_log.record(log, Caller(args.user or os_user()), kind, subject, regency, refused=str(error))
         print(f"sepakat export: {error}", file=sys.stderr)
@@ -95,6 +96,6 @@ def add_export_command(subparsers: argparse._SubParsersAction) -> argparse.Argum
                         "(default exports/ beside the warehouse)")
     export.add_argument("--user", help="who exports, as named in the roles file (default: the OS account); "
                         "logged with the OS account")
-    export.add_argument("--warehouse", type=Path, default=paths.warehouse_path())
+    add_warehouse_option(export)
     export.set_defaults(handler=_export)
     return export

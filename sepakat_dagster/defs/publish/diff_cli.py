@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from sepakat_dagster import paths
+from sepakat_dagster.warehouse_option import add_warehouse_option, chosen_warehouse
 
 
 def _history(args: argparse.Namespace) -> int:
@@ -15,10 +14,11 @@ def _history(args: argparse.Namespace) -> int:
     from sepakat_dagster import duckdb_limits
     from sepakat_dagster.defs.publish import history
 
-    with duckdb_limits.connect(args.warehouse, read_only=True) as con:
+    warehouse = chosen_warehouse(args)
+    with duckdb_limits.connect(warehouse, read_only=True) as con:
         published = history.runs(con)
     if not published:
-        print(f"{args.warehouse} holds no published run yet")
+        print(f"{warehouse} holds no published run yet")
         return 0
     print(f"{'run':<10} {'published (UTC)':<20} {'cells':>9}  deliveries (source: vintage)")
     for run in published:
@@ -31,7 +31,7 @@ def _diff(args: argparse.Namespace) -> int:
     from sepakat_dagster import duckdb_limits
     from sepakat_dagster.defs.publish import history
 
-    with duckdb_limits.connect(args.warehouse, read_only=True) as con:
+    with duckdb_limits.connect(chosen_warehouse(args), read_only=True) as con:
         try:
             before, after = history.resolve_run(con, args.run_a), history.resolve_run(con, args.run_b)
         except LookupError as error:
@@ -59,7 +59,7 @@ def _value(value: float | None) -> str:
 def add_history_commands(subparsers: argparse._SubParsersAction) -> None:
     """Add `history` and `diff` to the `sepakat` command's subparsers."""
     listing = subparsers.add_parser("history", help="list the published runs the warehouse keeps")
-    listing.add_argument("--warehouse", type=Path, default=paths.warehouse_path())
+    add_warehouse_option(listing)
     listing.set_defaults(handler=_history)
 
     diff = subparsers.add_parser("diff", help="what moved in the published marts between two published runs")
@@ -69,5 +69,5 @@ def add_history_commands(subparsers: argparse._SubParsersAction) -> None:
                       help="relative change to ignore, e.g. 0.05 for 5 %% (default 0: every change)")
     diff.add_argument("--mart", action="append", help="only this mart (repeatable)")
     diff.add_argument("--limit", type=int, default=100, help="rows to print (0: all; default 100)")
-    diff.add_argument("--warehouse", type=Path, default=paths.warehouse_path())
+    add_warehouse_option(diff)
     diff.set_defaults(handler=_diff)
