@@ -74,6 +74,11 @@ ALERTS = Location("SEPAKAT_ALERTS", lambda: Path(os.environ.get("DAGSTER_HOME", 
 """Run-failure alert records: beside the Dagster instance by default, whose runs they describe."""
 
 
+NATIONAL_WAREHOUSE = Location("SEPAKAT_NATIONAL_WAREHOUSE", lambda: DEFAULT_DATA_DIR / "national" / "warehouse.duckdb")
+"""The national warehouse: the national pass's NIK index, cross-province links and roll-ups over every published
+province warehouse (defs/national/)."""
+
+
 def warehouse_path() -> Path:
     """The warehouse file, for the code that runs outside a Dagster run: dbt's environment, DuckDB's spill folder and
     the command's defaults."""
