@@ -34,7 +34,18 @@ def _quoted(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
+def drop(con: duckdb.DuckDBPyConnection) -> None:
+    """Remove the evaluation tables (no ground truth this run): no stale figures stay in the national warehouse."""
+    for table in (LINKAGE, MOVERS, NAMESAKES):
+        con.execute(f"drop table if exists {table}")
+
+
 def _truth_records(con: duckdb.DuckDBPyConnection, truth: dict[str, Path]) -> None:
+    for code, path in sorted(truth.items()):
+        columns = {row[0] for row in con.execute(f"describe select * from read_parquet({_quoted(path)})").fetchall()}
+        if "national_person_id" not in columns:
+            raise ValueError(f"The ground truth of province {code} ({path}) has no national_person_id column: it was "
+                             "generated before national samples existed; generate it again")
     corrupt = " or ".join(f"coalesce(truth.{flag}, false)" for flag in NIK_CORRUPT_FLAGS)
     maps = " union all ".join(
         f"select '{code}' as province_code, source, record_id, national_person_id, {corrupt} as bad_nik "
@@ -67,6 +78,7 @@ def evaluate(con: duckdb.DuckDBPyConnection, truth: dict[str, Path], movers: Pat
              namesakes: Path | None) -> list[dict]:
     """Write the evaluation.* tables into the national candidate; returns the linkage rows."""
     con.execute("create schema if not exists evaluation")
+    drop(con)
     _truth_records(con, truth)
     counts = {}
     for segment, where in (("all", "true"), ("nik_valid", "not bad_nik")):

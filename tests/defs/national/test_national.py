@@ -191,3 +191,29 @@ def test_a_tampered_province_total_blocks_publication(sample: Path, tmp_path: Pa
     assert ROLLUPS_KEY in materialised and PUBLISH_KEY not in materialised
     assert file_digest(warehouse) == published
     assert not (warehouse.parent / "candidate").exists()
+
+
+def test_the_definitions_hold_the_pass_its_blocking_checks_and_its_job():
+    defs = definitions.national_definitions()
+    graph = defs.resolve_asset_graph()
+    keys = {key for key in graph.get_all_asset_keys() if graph.get(key).is_materializable}
+    assert PUBLISH_KEY in keys and ROLLUPS_KEY in keys
+    assert graph.get(PUBLISH_KEY).parent_keys >= {ROLLUPS_KEY}
+    upstream = dg.AssetSelection.assets(PUBLISH_KEY).upstream().resolve(graph)
+    assert keys - upstream == set()
+    checks = {check.name for check in graph.asset_check_keys}
+    assert checks == {"persons_conserved", "totals_reconcile", "small_cells_suppressed"}
+    assert all(spec.blocking for definition in defs.asset_checks for spec in definition.check_specs)
+    assert defs.resolve_job_def(definitions.JOB).name == "national"
+
+
+def test_without_a_ground_truth_the_pass_publishes_and_keeps_no_stale_evaluation(sample: Path, tmp_path: Path):
+    warehouse = tmp_path / "national" / "warehouse.duckdb"
+    with_truth = definitions.run(_provinces(sample), warehouse, dg.DagsterInstance.ephemeral())
+    assert with_truth.success and _rows(warehouse, "select count(*) from evaluation.national_linkage") == [(3,)]
+    provinces = ProvinceWarehouses(template=str(sample / "{province}" / "warehouse.duckdb"))
+
+    assert definitions.run(provinces, warehouse, dg.DagsterInstance.ephemeral()).success
+
+    assert _rows(warehouse, "select count(*) from information_schema.tables where table_schema = 'evaluation'") == [
+        (0,)]
