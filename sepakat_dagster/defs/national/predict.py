@@ -23,7 +23,7 @@ from sepakat_dagster.defs.linkage import records
 from sepakat_dagster.defs.linkage.model import LoadedModel
 from sepakat_dagster.defs.linkage.records import DERIVED_KEYS, scalar
 from sepakat_dagster.defs.linkage.settings import THRESHOLDS
-from sepakat_dagster.defs.national.nik_index import NIK_CONFLICTS, PERSON_RECORDS
+from sepakat_dagster.defs.national.nik_index import NIK_CONFLICTS, NIK_INDEX, PERSON_RECORDS
 from sepakat_dagster.defs.national.settings import (
     BLOCK_NAME_COLUMNS,
     BLOCKING_RULES,
@@ -127,9 +127,11 @@ def _copy_candidates(con: duckdb.DuckDBPyConnection, national: str) -> tuple[int
             select province_r, person_id_r from {national}.{NIK_CONFLICTS}
         )
         select province_code, person_id, person_record_key from (
-            select records.*, conflicted.person_id is not null as in_nik_conflict
+            select records.*, conflicted.person_id is not null as in_nik_conflict,
+                coalesce(niks.provinces, 0) as nik_provinces
             from {national}.{PERSON_RECORDS} as records
             left join conflicted using (province_code, person_id)
+            left join {national}.{NIK_INDEX} as niks using (nik, province_code, person_id)
         )
         where {UNRESOLVED_SQL}
     """)

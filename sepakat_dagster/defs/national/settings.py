@@ -50,9 +50,13 @@ REPRESENTATIVE_ORDER = "(registry = 'regsosek') desc, record_date desc nulls las
 
 # Which records Splink compares across provinces: those the NIK cannot place. A record is unresolved when its NIK
 # is missing or invalid, disagrees with the record's own sex or birth date (a mistyped birth-date part), or is in a
-# NIK conflict. Every pair has at least one unresolved record and two different provinces; a record with a valid,
-# consistent NIK that is in no other province is compared only against unresolved records.
-UNRESOLVED_SQL = "not nik_is_consistent or in_nik_conflict"
+# NIK conflict; or when it is an unplaced migrant: a valid NIK registered in another province that no record of
+# any other province holds. That is the other side of a mover whose stale record's NIK was mistyped into another
+# valid, consistent NIK (a serial digit): the stale record looks like anybody's, the migrant's NIK points at its
+# origin. Every pair has at least one unresolved record and two different provinces; a record with a valid,
+# consistent NIK of its own province is compared only against unresolved records.
+UNRESOLVED_SQL = ("not nik_is_consistent or in_nik_conflict "
+                  "or (left(nik, 2) <> province_code and nik_provinces = 1)")
 CROSS_PROVINCE_SQL = "l.province_code <> r.province_code and (l.unresolved or r.unresolved)"
 
 # Blocking: the same birth date and a name block (first or last name token). A mover keeps name and birth date;

@@ -6,6 +6,8 @@ Planted (every NIK below is structurally valid unless said otherwise):
 - MOVER_NIK: a mover from 53 to 75, the same NIK and identity in both (Regsosek in 75, a stale DTKS record in 53);
 - CORRUPT_MOVER: a mover from 75 to 31, valid NIK in 31 (Regsosek), a stale DTKS record in 75 whose NIK has a
   digit error that makes it invalid: found by name and birth date only;
+- SERIAL_MOVER: a mover from 53 to 31 whose stale DTKS record in 53 has a serial digit error: still a valid NIK
+  that agrees with the record, found because the migrant's NIK in 31 is held nowhere else (an unplaced migrant);
 - SHARED_NIK: one NIK held by two different people, in 53 and in 31 (different name, birth date and sex);
 - NAMESAKES: the same name and birth date in 53 and 31, two different humans with their own NIKs.
 """
@@ -29,12 +31,16 @@ MOVER = ("YOHANES TEFA", dt.date(1980, 5, 17), "M")
 CORRUPT_MOVER_NIK = "7501024908920007"  # woman born 9 August 1992: day + 40
 CORRUPT_MOVER_STALE_NIK = "750102490892000"  # a digit dropped: 15 digits, not a valid NIK
 CORRUPT_MOVER = ("SITI RAHMAWATI", dt.date(1992, 8, 9), "F")
+SERIAL_MOVER_NIK = "5371025506880004"  # woman born 15 June 1988
+SERIAL_MOVER_STALE_NIK = "5371025506880005"
+SERIAL_MOVER = ("MAGDALENA NDUN", dt.date(1988, 6, 15), "F")
 SHARED_NIK = "5371020201900011"
 SHARED_HOLDERS = {"53": ("MARIA BRIA", dt.date(1990, 1, 2), "M"), "31": ("AHMAD FAUZI", dt.date(1975, 7, 30), "M")}
 NAMESAKES = {"53": "5301034303850021", "31": "3171034303850005"}
 NAMESAKE = ("SITI AMINAH", dt.date(1985, 3, 3), "F")
-PLANTED_NAMES = [MOVER[0], CORRUPT_MOVER[0], NAMESAKE[0], *(holder[0] for holder in SHARED_HOLDERS.values())]
-PLANTED_NIKS = [MOVER_NIK, CORRUPT_MOVER_NIK, SHARED_NIK, *NAMESAKES.values()]
+PLANTED_NAMES = [MOVER[0], CORRUPT_MOVER[0], SERIAL_MOVER[0], NAMESAKE[0],
+                 *(holder[0] for holder in SHARED_HOLDERS.values())]
+PLANTED_NIKS = [MOVER_NIK, CORRUPT_MOVER_NIK, SERIAL_MOVER_NIK, SERIAL_MOVER_STALE_NIK, SHARED_NIK, *NAMESAKES.values()]
 
 FIRST = ("AGUS", "BUDI", "DEWI", "EKA", "FRANS", "GUSTI", "HENDRA", "INDAH", "JOKO", "KORNELIS", "LUSI", "MARKUS")
 LAST = ("TANAEM", "SANAM", "BANUNAEK", "NAPITUPULU", "HASIBUAN", "DAMANIK", "LUBIS", "POHAN", "HARAHAP", "DJAWA")
@@ -99,6 +105,10 @@ def _planted() -> list[Record]:
                corrupt_sex, dt.date(2022, 10, 1), "31-M2", "317101"),
         Record("75", "dtks", "D-75-M2", "dtks:D-75-M2", CORRUPT_MOVER_STALE_NIK, corrupt_name, corrupt_born,
                corrupt_sex, dt.date(2018, 2, 1), "31-M2", CORRUPT_MOVER_NIK[:6], bad_nik=True),
+        Record("31", "regsosek", "R-31-M3", "regsosek:R-31-M3", SERIAL_MOVER_NIK, *SERIAL_MOVER, dt.date(2022, 10, 1),
+               "31-M3", "317102"),
+        Record("53", "dtks", "D-53-M3", "dtks:D-53-M3", SERIAL_MOVER_STALE_NIK, *SERIAL_MOVER, dt.date(2017, 9, 1),
+               "31-M3", SERIAL_MOVER_NIK[:6], bad_nik=True),
     ]
     for province, (holder, holder_born, holder_sex) in SHARED_HOLDERS.items():
         records.append(Record(province, "regsosek", f"R-{province}-S", f"regsosek:R-{province}-S", SHARED_NIK, holder,
@@ -187,7 +197,8 @@ def _national_truth(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
     con.execute(f"""copy (select * from (values ('75-M1', '75', '53', '{MOVER_NIK}'),
-                                               ('31-M2', '31', '75', '{CORRUPT_MOVER_NIK}'))
+                                               ('31-M2', '31', '75', '{CORRUPT_MOVER_NIK}'),
+                                               ('31-M3', '31', '53', '{SERIAL_MOVER_NIK}'))
                           as m(national_person_id, residence_province, origin_province, nik))
                     to '{folder / 'movers.parquet'}' (format parquet)""")
     con.execute(f"""copy (select '53-N' as national_person_id_a, '31-N' as national_person_id_b)

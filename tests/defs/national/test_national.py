@@ -84,6 +84,14 @@ def test_a_mover_whose_stale_nik_is_corrupt_is_linked_by_name_and_birth_date(nat
     assert _rows(warehouse, f"select provinces from national.nik_index where nik = '{CORRUPT_MOVER_NIK}'") == [(1,)]
 
 
+def test_a_mover_whose_stale_nik_has_a_serial_typo_is_found_from_the_migrants_side(national):
+    _, warehouse = national
+    assert _key(warehouse, "53", "dtks:D-53-M3") == _key(warehouse, "31", "regsosek:R-31-M3")
+    assert _rows(warehouse, "select method from national.cross_province_links "
+                            "where person_id_l = 'dtks:D-53-M3' or person_id_r = 'dtks:D-53-M3'") == [
+        ("probabilistic",)]
+
+
 def test_a_nik_held_by_two_different_people_is_flagged_not_linked(national):
     _, warehouse = national
     assert _key(warehouse, "53", "regsosek:R-53-S") != _key(warehouse, "31", "regsosek:R-31-S")
@@ -107,8 +115,9 @@ def test_a_cross_province_duplicate_is_listed_where_it_lives_and_flagged_elsewhe
     assert roles == {
         ("75", "regsosek:R-75-M1"): LIST_HERE, ("53", "dtks:D-53-M1"): FLAG_LISTED_ELSEWHERE,
         ("31", "regsosek:R-31-M2"): LIST_HERE, ("75", "dtks:D-75-M2"): FLAG_LISTED_ELSEWHERE,
+        ("31", "regsosek:R-31-M3"): LIST_HERE, ("53", "dtks:D-53-M3"): FLAG_LISTED_ELSEWHERE,
     }
-    assert _rows(warehouse, "select * from national.targeting_flag_counts") == [("31", 1, 0), ("53", 0, 1),
+    assert _rows(warehouse, "select * from national.targeting_flag_counts") == [("31", 2, 0), ("53", 0, 2),
                                                                                    ("75", 1, 1)]
 
 
@@ -152,7 +161,7 @@ def test_the_evaluation_measures_links_movers_and_namesakes(national):
         warehouse, "select segment, precision, recall from evaluation.national_linkage")}
     assert linkage == {"all": (1.0, 1.0), "nik_valid": (1.0, 1.0), "nik_missing_or_corrupt": (1.0, 1.0)}
     assert _rows(warehouse, "select segment, movers, movers_linked from evaluation.national_movers") == [
-        ("all", 2, 2), ("nik_missing_or_corrupt", 1, 1)]
+        ("all", 3, 3), ("nik_missing_or_corrupt", 2, 2)]
 
 
 def test_metadata_and_logs_carry_no_nik_or_name(national):
