@@ -49,6 +49,7 @@ def link(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
                     and nik.person_id_r = s.person_id_r)
         )
         select * from nik union all select * from scored
+        order by province_l, person_id_l, province_r, person_id_r
     """)
     con.execute(f"""
         create or replace temp table edges as
@@ -105,6 +106,7 @@ def link(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             null::varchar[]
         from {SCORED_PAIRS}
         where match_probability >= {float(REVIEW_PROBABILITY)} and match_probability < {float(MATCH_PROBABILITY)}
+        order by review_reason, province_l, person_id_l, province_r, person_id_r
     """)
     (nik_links, scored_links, persons, national_persons, spanning, same_province, review) = con.execute(f"""
         select

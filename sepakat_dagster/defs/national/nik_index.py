@@ -8,6 +8,8 @@ million persons is 9.6 million records and the nation about 440 million, so noth
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 
 from sepakat_dagster.defs.linkage.records import scalar
@@ -51,8 +53,34 @@ _PROVINCE_RECORDS = """
 """
 
 
+def _read_columns() -> dict[str, set[str]]:
+    """The columns `_PROVINCE_RECORDS` reads, per province table."""
+    read: dict[str, set[str]] = {"int_persons": set(), "person_clusters": {"person_id", "person_record_key"}}
+    for alias, table in (("persons", "int_persons"), ("clusters", "person_clusters")):
+        read[table] |= set(re.findall(rf"\b{alias}\.(\w+)", _PROVINCE_RECORDS))
+    return read
+
+
+def missing_columns(con: duckdb.DuckDBPyConnection, catalogs: dict[str, str]) -> dict[str, list[str]]:
+    """Per attached province, the columns the pass reads that its warehouse lacks (empty when every one fits)."""
+    missing = {}
+    for code, catalog in catalogs.items():
+        for table, columns in _read_columns().items():
+            present = {row[0] for row in con.execute(
+                "select column_name from information_schema.columns where table_catalog = ? and table_name = ?",
+                [catalog, table]).fetchall()}
+            if columns - present:
+                missing.setdefault(code, []).extend(f"{table}.{c}" for c in sorted(columns - present))
+    return missing
+
+
 def copy_records(con: duckdb.DuckDBPyConnection, catalogs: dict[str, str]) -> int:
-    """`national.person_records` from every attached province; returns its rows."""
+    """`national.person_records` from every attached province; returns its rows. Refuses a province warehouse that
+    lacks a column the pass reads (published by an older pipeline), naming the province and the columns."""
+    missing = missing_columns(con, catalogs)
+    if missing:
+        raise ValueError("Province warehouses lack columns the national pass reads; refresh them with the current "
+                         "pipeline: " + "; ".join(f"{code}: {', '.join(cols)}" for code, cols in missing.items()))
     con.execute("create schema if not exists national")
     con.execute(f"create or replace table {PERSON_RECORDS} as {union_all(catalogs, _PROVINCE_RECORDS)}")
     return scalar(con, f"select count(*) from {PERSON_RECORDS}")
@@ -100,6 +128,7 @@ def build(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         create or replace table {NIK_CONFLICTS} as
         select nik, province_l, person_id_l, province_r, person_id_r, disagreeing_fields
         from {NIK_PAIRS} where not identity_agrees
+        order by nik, province_l, person_id_l, province_r, person_id_r
     """)
     con.execute(f"""
         create or replace table {NIK_INDEX} as

@@ -44,6 +44,7 @@ def flag(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
                 else '{FLAG_LISTED_ELSEWHERE}' end as targeting_role
         from spanning
         join residence using (national_person_key)
+        order by national_person_key, province_code, person_id
     """)
     con.execute(f"""
         create or replace table {FLAG_COUNTS} as

@@ -10,6 +10,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from sepakat_dagster import paths
 from sepakat_dagster.defs.marts.disclosure import violations
 from sepakat_dagster.defs.national import definitions
 from sepakat_dagster.defs.national.assets import PUBLISH_KEY, ROLLUPS_KEY
@@ -226,3 +227,25 @@ def test_without_a_ground_truth_the_pass_publishes_and_keeps_no_stale_evaluation
 
     assert _rows(warehouse, "select count(*) from information_schema.tables where table_schema = 'evaluation'") == [
         (0,)]
+
+
+def test_a_province_warehouse_without_a_column_the_pass_reads_is_refused_by_name(sample: Path, tmp_path: Path):
+    root = tmp_path / "sample"
+    shutil.copytree(sample, root, ignore=shutil.ignore_patterns("national"))
+    with duckdb.connect(str(root / "75" / "warehouse.duckdb")) as con:
+        con.execute("alter table intermediate.int_persons drop column district_code")
+    warehouse = tmp_path / "national" / "warehouse.duckdb"
+
+    result = definitions.run(_provinces(root), warehouse, dg.DagsterInstance.ephemeral())
+
+    assert not result.success and not warehouse.exists()
+    failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
+    assert "75: int_persons.district_code" in failure.event_specific_data.error.to_string()
+
+
+def test_the_national_warehouse_is_a_location_of_its_own(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.delenv(paths.NATIONAL_WAREHOUSE.variable, raising=False)
+    assert paths.NATIONAL_WAREHOUSE.path() == paths.DEFAULT_DATA_DIR / "national" / "warehouse.duckdb"
+    monkeypatch.setenv(paths.NATIONAL_WAREHOUSE.variable, str(tmp_path / "n.duckdb"))
+    resource = definitions.national_resources()["national_warehouse"]
+    assert resource.database == dg.EnvVar(paths.NATIONAL_WAREHOUSE.variable)
