@@ -53,7 +53,7 @@ _PROVINCE_RECORDS = """
 """
 
 
-def _read_columns() -> dict[str, set[str]]:
+def read_columns() -> dict[str, set[str]]:
     """The columns `_PROVINCE_RECORDS` reads, per province table."""
     read: dict[str, set[str]] = {"int_persons": set(), "person_clusters": {"person_id", "person_record_key"}}
     for alias, table in (("persons", "int_persons"), ("clusters", "person_clusters")):
@@ -65,7 +65,7 @@ def missing_columns(con: duckdb.DuckDBPyConnection, catalogs: dict[str, str]) ->
     """Per attached province, the columns the pass reads that its warehouse lacks (empty when every one fits)."""
     missing = {}
     for code, catalog in catalogs.items():
-        for table, columns in _read_columns().items():
+        for table, columns in read_columns().items():
             present = {row[0] for row in con.execute(
                 "select column_name from information_schema.columns where table_catalog = ? and table_name = ?",
                 [catalog, table]).fetchall()}
