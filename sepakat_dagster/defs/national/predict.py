@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,6 @@ from sepakat_dagster.defs.linkage.records import DERIVED_KEYS, scalar
 from sepakat_dagster.defs.linkage.settings import THRESHOLDS
 from sepakat_dagster.defs.national.nik_index import NIK_CONFLICTS, NIK_INDEX, PERSON_RECORDS
 from sepakat_dagster.defs.national.settings import (
-    BLOCK_NAME_COLUMNS,
     BLOCKING_RULES,
     CROSS_PROVINCE_PRIOR_FACTOR,
     CROSS_PROVINCE_SQL,
@@ -115,6 +115,14 @@ def national_settings(model: LoadedModel, national_records: int, u_origin: list[
     return settings
 
 
+def _meeting_unresolved(rule: str) -> tuple[str, str]:
+    """A blocking rule (SQL over `l.` and `r.`) as the conditions under which a record (`records`) meets an
+    unresolved record (`unresolved`) on either side: the semi-joins that choose Splink's candidates."""
+    def placed(left: str, right: str) -> str:
+        return re.sub(r"\br\.", f"{right}.", re.sub(r"\bl\.", f"{left}.", rule))
+    return placed("unresolved", "records"), placed("records", "unresolved")
+
+
 def _copy_candidates(con: duckdb.DuckDBPyConnection, national: str) -> tuple[int, int, int]:
     """The records Splink sees: every unresolved record, and every record sharing a blocking key with one. The
     blocking joins would otherwise run over the whole nation's records only to keep the few pairs with an
@@ -135,10 +143,8 @@ def _copy_candidates(con: duckdb.DuckDBPyConnection, national: str) -> tuple[int
         )
         where {UNRESOLVED_SQL}
     """)
-    blocks = " or ".join(
-        f"exists (select 1 from unresolved where unresolved.birth_date = records.birth_date "
-        f"and unresolved.{column} = records.{column})"
-        for column in BLOCK_NAME_COLUMNS)
+    blocks = " or ".join(f"exists (select 1 from unresolved where {condition})"
+                         for _, sql in BLOCKING_RULES for condition in _meeting_unresolved(sql))
     con.execute(f"""
         create table {_RECORDS} as
         with unresolved as (
