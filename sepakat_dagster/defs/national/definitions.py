@@ -16,15 +16,24 @@ from sepakat_dagster import paths
 from sepakat_dagster.defs.linkage.resources import PersonModel
 from sepakat_dagster.defs.national.assets import GROUP, national_assets
 from sepakat_dagster.defs.national.inputs import ProvinceWarehouses
+from sepakat_dagster.defs.national.settings import PROVINCE_PLACEHOLDER
 from sepakat_dagster.defs.resources import Warehouse, located
 
 JOB = "national"
 
 
+def province_template() -> str:
+    """Where the published province warehouses are: the warehouse location (SEPAKAT_WAREHOUSE) when it names
+    them with a `{province}` placeholder, as a partitioned deployment's does, else the default folder per
+    province."""
+    configured = str(paths.WAREHOUSE.path())
+    return configured if PROVINCE_PLACEHOLDER in configured else ProvinceWarehouses().template
+
+
 def national_resources(provinces: ProvinceWarehouses | None = None, warehouse: Path | None = None) -> dict:
     return {
         "national_warehouse": Warehouse(database=str(warehouse) if warehouse else located(paths.NATIONAL_WAREHOUSE)),
-        "provinces": provinces or ProvinceWarehouses(),
+        "provinces": provinces or ProvinceWarehouses(template=province_template()),
         "person_model": PersonModel(path=located(paths.PERSON_MODEL)),
     }
 

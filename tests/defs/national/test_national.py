@@ -249,3 +249,12 @@ def test_the_national_warehouse_is_a_location_of_its_own(monkeypatch: pytest.Mon
     monkeypatch.setenv(paths.NATIONAL_WAREHOUSE.variable, str(tmp_path / "n.duckdb"))
     resource = definitions.national_resources()["national_warehouse"]
     assert resource.database == dg.EnvVar(paths.NATIONAL_WAREHOUSE.variable)
+
+
+def test_the_provinces_follow_a_warehouse_location_with_a_province_placeholder(monkeypatch: pytest.MonkeyPatch,
+                                                                              tmp_path: Path):
+    monkeypatch.setenv(paths.WAREHOUSE.variable, str(tmp_path / "warehouse.duckdb"))
+    assert definitions.province_template() == str(
+        paths.DEFAULT_DATA_DIR / "provinces" / "{province}" / "warehouse.duckdb")
+    monkeypatch.setenv(paths.WAREHOUSE.variable, str(tmp_path / "{province}" / "warehouse.duckdb"))
+    assert definitions.national_resources()["provinces"].template == str(tmp_path / "{province}" / "warehouse.duckdb")
