@@ -258,3 +258,14 @@ def test_the_provinces_follow_a_warehouse_location_with_a_province_placeholder(m
         paths.DEFAULT_DATA_DIR / "provinces" / "{province}" / "warehouse.duckdb")
     monkeypatch.setenv(paths.WAREHOUSE.variable, str(tmp_path / "{province}" / "warehouse.duckdb"))
     assert definitions.national_resources()["provinces"].template == str(tmp_path / "{province}" / "warehouse.duckdb")
+
+
+def test_the_same_provinces_give_the_same_national_tables(national, sample: Path, tmp_path: Path):
+    _, first = national
+    second = tmp_path / "national" / "warehouse.duckdb"
+    assert definitions.run(_provinces(sample), second, dg.DagsterInstance.ephemeral()).success
+    tables = ["national.person_keys", "national.cross_province_links", "national.nik_index", "national.review_queue",
+              "national.targeting_flags", *(rollup.published for rollup in rollups())]
+    for table in tables:
+        query = f"select * from {table} order by all"
+        assert _rows(first, query) == _rows(second, query), table
