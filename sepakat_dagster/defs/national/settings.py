@@ -25,8 +25,8 @@ PROVINCE_PLACEHOLDER = "{province}"
 # Two province persons who carry the same valid NIK are the same human when their identities agree: the same sex,
 # the same birth date (or day and month swapped, the commonest date error), and compatible names (Jaro-Winkler at
 # least 0.85, the same tokens reordered, or one name's tokens within the other's: a title dropped, a name
-# shortened). These are the province linkage's own tests of compatible names (docs/linkage.md, deterministic pass):
-# a NIK is issued once, so the bar is "not obviously somebody else", not "proven the same". Otherwise the NIK is
+# shortened). These are drawn from the province linkage's tests of compatible names (docs/linkage.md, deterministic
+# pass): a NIK is issued once, so the bar is "not obviously somebody else", not "proven the same". Otherwise the NIK is
 # used by two different people (a mistyped NIK that is somebody else's, or a NIK lent): flagged, counted and
 # queued for review, never linked and never fatal.
 NAME_AGREES_SQL = (
@@ -61,6 +61,9 @@ CROSS_PROVINCE_SQL = "l.province_code <> r.province_code and (l.unresolved or r.
 
 # Blocking: the same birth date and a name block (first or last name token). A mover keeps name and birth date;
 # region codes differ by definition, so no rule reads them. Equi-joins only, each narrowed by CROSS_PROVINCE_SQL.
+# Comparisons grow with the square of the nation under these rules; blocking on the birth date and a valid NIK's
+# district of issue equal to the other record's district (either way round) grows linearly, for 2.5 points less
+# recall on missing or corrupt NIKs (measured, docs/national.md "Where it stops fitting").
 BLOCK_NAME_COLUMNS = ("first_name", "last_name")
 BLOCKING_RULES: tuple[tuple[str, str], ...] = tuple(
     (f"birth_date_{column}", f"l.birth_date = r.birth_date and l.{column} = r.{column}")
