@@ -119,6 +119,10 @@ def recode(source: Path, copies: int, folder: Path, fraction: float = 1.0, truth
                 where national_person_id like '{codes[index + 1]}-%'
             """)
         con.execute("drop table copy_records")
+        con.execute("create table copy.intermediate.int_marts_persons as "
+                    "select person_id, person_key from source.intermediate.int_marts_persons")
+        con.execute("create table copy.marts.targeting_list as "
+                    "select program, person_key from source.marts.targeting_list")
         for rollup in rollup_declarations():
             con.execute(f"""
                 create table copy.{rollup.source} as
@@ -174,7 +178,7 @@ def run(provinces: Path, workdir: Path) -> None:
     model = load_model()
     step("scored_pairs", lambda: vars(predict.score(national, model)))
     step("person_keys", on_national(cluster.link))
-    step("targeting_flags", on_national(targeting.flag))
+    step("targeting_flags", with_provinces(targeting.flag))
     step("rollups", with_provinces(rollups.build_all))
     step("reconcile", on_national(rollups.reconcile))
     step("disclosure_scan", on_national(lambda con: len(rollups.disclosure_violations(con))))

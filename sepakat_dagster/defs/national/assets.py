@@ -124,15 +124,17 @@ def national_assets() -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDef
     @dg.asset(key=TARGETING_FLAGS_KEY, deps=[PERSON_KEYS_KEY], description="Cross-province duplicates on the targeting "
               "lists: listed in the province of current residence, flagged as listed elsewhere in the others "
               "(national.targeting_flags, national.targeting_flag_counts).", **COMMON)
-    def targeting_flags(national_warehouse: Warehouse) -> dg.MaterializeResult:
-        with measure() as usage, national_warehouse.get_connection() as con:
-            counts = targeting.flag(con)
+    def targeting_flags(national_warehouse: Warehouse, provinces: ProvinceWarehouses) -> dg.MaterializeResult:
+        published = _provinces(provinces)
+        with measure() as usage, national_warehouse.get_connection() as con, attached(con, published) as catalogs:
+            counts = targeting.flag(con, catalogs)
             per_province = con.execute(f"select * from {targeting.FLAG_COUNTS}").fetchall()
         return dg.MaterializeResult(metadata={
             "dagster/row_count": sum(counts.values()), **usage.metadata(), **counts,
             "by_province": dg.MetadataValue.md(markdown_table(
-                [{"province": p, "listed_here": listed, "flagged_listed_elsewhere": flagged}
-                 for p, listed, flagged in per_province], measures=True)),
+                [{"province": p, "listed_here": listed, "flagged_listed_elsewhere": flagged,
+                  "flagged_on_its_targeting_list": on_list}
+                 for p, listed, flagged, on_list in per_province], measures=True)),
         })
 
 

@@ -137,6 +137,16 @@ def _persons(con: duckdb.DuckDBPyConnection, rows: list[Record]) -> None:
     """)
     con.execute("create table linkage.person_clusters (person_id varchar, person_record_key varchar, registry varchar,"
                 " source_table varchar, record_id varchar, cluster_size bigint, split_from varchar)")
+    # The targeting list names persons by a pseudonymous key (int_marts_persons): the planted movers' stale records
+    # and their new records are on their provinces' lists, a double payment the flags show.
+    con.execute("create table intermediate.int_marts_persons (person_id varchar, person_key varchar)")
+    con.execute("create schema marts")
+    con.execute("create table marts.targeting_list (program varchar, person_key varchar)")
+    for person in sorted({r.person for r in rows}):
+        con.execute("insert into intermediate.int_marts_persons values (?, ?)", [person, f"key-{person}"])
+        if "-M" in person or person.endswith("0003"):
+            con.execute("insert into marts.targeting_list values ('PBI-JK', ?), ('PKH', ?)",
+                        [f"key-{person}", f"key-{person}"])
     for r in rows:
         key = f"{r.registry}:{r.record_id}"
         tokens = r.name.split()
@@ -154,7 +164,6 @@ def _persons(con: duckdb.DuckDBPyConnection, rows: list[Record]) -> None:
 def _marts(con: duckdb.DuckDBPyConnection, province: str) -> None:
     """Each rolled-up mart with its keys, labels and measures: two key groups, a province row that is the sum of
     its two regencies, counts large and small (so some cells are withheld when published)."""
-    con.execute("create schema marts")
     label_types = {"receipt_known": "boolean", "is_spm": "boolean", "target_pct": "double"}
     for index, rollup in enumerate(rollups()):
         keys = [f"{k} varchar" for k in rollup.keys]

@@ -126,8 +126,10 @@ def test_a_cross_province_duplicate_is_listed_where_it_lives_and_flagged_elsewhe
         ("31", "regsosek:R-31-M2"): LIST_HERE, ("75", "dtks:D-75-M2"): FLAG_LISTED_ELSEWHERE,
         ("31", "regsosek:R-31-M3"): LIST_HERE, ("53", "dtks:D-53-M3"): FLAG_LISTED_ELSEWHERE,
     }
-    assert _rows(warehouse, "select * from national.targeting_flag_counts") == [("31", 2, 0), ("53", 0, 2),
-                                                                                   ("75", 1, 1)]
+    assert _rows(warehouse, "select * from national.targeting_flag_counts") == [("31", 2, 0, 0), ("53", 0, 2, 2),
+                                                                                   ("75", 1, 1, 1)]
+    assert _rows(warehouse, "select programs_listed from national.targeting_flags where person_id = 'dtks:D-53-M1'"
+                 ) == [(["PBI-JK", "PKH"],)]
 
 
 def test_national_totals_equal_the_sum_of_the_provinces(national, sample: Path):

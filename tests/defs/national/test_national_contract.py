@@ -18,6 +18,8 @@ def test_every_column_the_pass_reads_is_declared_by_the_province_models():
     declared = _declared()
     read = read_columns()
     assert read["int_persons"] <= declared["int_persons"]
+    assert {"person_id", "person_key"} <= declared["int_marts_persons"]
+    assert {"program", "person_key"} <= declared["targeting_list"]
     for rollup in rollups():
         columns = {"region_level", "region_code", "province_code", *rollup.keys, *rollup.labels, *rollup.measures}
         assert columns <= declared[rollup.mart], (rollup.mart, columns - declared[rollup.mart])
