@@ -112,6 +112,11 @@ ALERTS = Location("SEPAKAT_ALERTS", lambda: Path(os.environ.get("DAGSTER_HOME", 
 """Run-failure alert records: beside the Dagster instance by default, whose runs they describe."""
 
 
+NATIONAL_WAREHOUSE = Location("SEPAKAT_NATIONAL_WAREHOUSE", lambda: DEFAULT_DATA_DIR / "national" / "warehouse.duckdb")
+"""The national warehouse: the national pass's NIK index, cross-province links and roll-ups over every published
+province warehouse (defs/national/)."""
+
+
 PROVINCES_SERVED = "SEPAKAT_PROVINCES"
 """The provinces this deployment refreshes (comma-separated codes), for the schedule and the delivery sensor."""
 

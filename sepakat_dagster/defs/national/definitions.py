@@ -1,0 +1,60 @@
+"""The national pass's Dagster definitions and the one way to run it (tests, the benchmark, a command).
+
+Its resources: `national_warehouse` (the national DuckDB file, SEPAKAT_NATIONAL_WAREHOUSE, written through a
+candidate like a province's), `provinces` (where the published province warehouses and their ground truth are)
+and `person_model` (the committed person model). Steps run in one process, one after another: one DuckDB writer
+per file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+
+from sepakat_dagster import paths
+from sepakat_dagster.defs.linkage.resources import PersonModel
+from sepakat_dagster.defs.national.assets import GROUP, national_assets
+from sepakat_dagster.defs.national.inputs import ProvinceWarehouses
+from sepakat_dagster.defs.national.settings import PROVINCE_PLACEHOLDER
+from sepakat_dagster.defs.resources import Warehouse, located
+
+JOB = "national"
+
+
+def province_template() -> str:
+    """Where the published province warehouses are: the warehouse location (SEPAKAT_WAREHOUSE) when it names
+    them with a `{province}` placeholder, as a partitioned deployment's does, else the default folder per
+    province."""
+    configured = str(paths.WAREHOUSE.path())
+    return configured if PROVINCE_PLACEHOLDER in configured else ProvinceWarehouses().template
+
+
+def national_resources(provinces: ProvinceWarehouses | None = None, warehouse: Path | None = None) -> dict:
+    return {
+        "national_warehouse": Warehouse(database=str(warehouse) if warehouse else located(paths.NATIONAL_WAREHOUSE)),
+        "provinces": provinces or ProvinceWarehouses(template=province_template()),
+        "person_model": PersonModel(path=located(paths.PERSON_MODEL)),
+    }
+
+
+def national_definitions(provinces: ProvinceWarehouses | None = None, warehouse: Path | None = None) -> dg.Definitions:
+    """The pass's assets, blocking checks, resources and its job (`national`)."""
+    assets, checks = national_assets()
+    return dg.Definitions(
+        assets=assets,
+        asset_checks=checks,
+        resources=national_resources(provinces, warehouse),
+        jobs=[dg.define_asset_job(JOB, selection=dg.AssetSelection.groups(GROUP),
+                                  description="The national pass over every published province warehouse.")],
+        executor=dg.in_process_executor,
+    )
+
+
+def run(provinces: ProvinceWarehouses, warehouse: Path,
+        instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
+    """Run the whole pass over `provinces` into the national warehouse `warehouse`; a failed step or blocking check
+    leaves the published national warehouse as it was. Does not raise on a failure: read the result."""
+    assets, checks = national_assets()
+    return dg.materialize([*assets, *checks], resources=national_resources(provinces, warehouse),
+                          instance=instance, raise_on_error=False)

@@ -1,0 +1,91 @@
+"""What the national pass reads: every published province warehouse, attached read-only, and (on generated data)
+each province's ground truth.
+
+The provinces are the 38 province rows of the national reference seed (ref_national_regions.csv); a province
+counts when its published warehouse file exists. The pass never opens a province file for writing and never reads
+a candidate: a province refresh that is running or failed leaves its last published file, which is what the
+nation sees.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import functools
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from sepakat_dagster import paths
+from sepakat_dagster.defs.national.settings import PROVINCE_PLACEHOLDER, REGIONS_SEED
+
+NATIONAL_TRUTH = "national_truth"  # beside the provinces' folders in a generated national sample
+
+
+@functools.cache
+def province_codes(seed: Path = REGIONS_SEED) -> tuple[str, ...]:
+    """The 38 province codes of the current decree, in code order."""
+    with seed.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(handle)
+        return tuple(sorted(row["region_code"] for row in rows
+                            if row["level"] == "province" and row["in_current_decree"] == "True"))
+
+
+def _filled(template: str, province: str) -> Path:
+    if PROVINCE_PLACEHOLDER not in template:
+        raise ValueError(f"the template {template!r} has no {PROVINCE_PLACEHOLDER} placeholder")
+    return Path(template.replace(PROVINCE_PLACEHOLDER, province))
+
+
+class ProvinceWarehouses(dg.ConfigurableResource):
+    """Where each province's published warehouse is (`template`, a path with `{province}`), and, on generated data,
+    its ground truth (`truth_template`, optional) and the national truth folder (`national_truth`, optional: the
+    generator's movers.parquet and namesakes.parquet)."""
+
+    template: str = str(paths.DEFAULT_DATA_DIR / "provinces" / PROVINCE_PLACEHOLDER / "warehouse.duckdb")
+    truth_template: str = ""
+    national_truth: str = ""
+
+    def published(self) -> dict[str, Path]:
+        """Province code -> published warehouse, for the provinces whose file exists."""
+        found = {code: _filled(self.template, code) for code in province_codes()}
+        return {code: path for code, path in found.items() if path.exists()}
+
+    def truth(self) -> dict[str, Path]:
+        """Province code -> record_map.parquet, for the published provinces that have a ground truth."""
+        if not self.truth_template:
+            return {}
+        found = {code: _filled(self.truth_template, code) / "record_map.parquet" for code in self.published()}
+        return {code: path for code, path in found.items() if path.exists()}
+
+    def national_truth_file(self, name: str) -> Path | None:
+        """`movers.parquet` or `namesakes.parquet` of the national truth, when there is one."""
+        path = Path(self.national_truth) / name if self.national_truth else None
+        return path if path and path.exists() else None
+
+
+def alias(province: str) -> str:
+    """The catalog name a province warehouse is attached under."""
+    return f"province_{province}"
+
+
+@contextlib.contextmanager
+def attached(con: duckdb.DuckDBPyConnection, warehouses: dict[str, Path]) -> Iterator[dict[str, str]]:
+    """Every province warehouse attached read-only to `con` (province code -> catalog), detached on exit."""
+    done: dict[str, str] = {}
+    try:
+        for code, path in sorted(warehouses.items()):
+            quoted = str(path).replace("'", "''")
+            con.execute(f"attach '{quoted}' as {alias(code)} (read_only)")
+            done[code] = alias(code)
+        yield done
+    finally:
+        for catalog in done.values():
+            con.execute(f"detach {catalog}")
+
+
+def union_all(catalogs: dict[str, str], select: str) -> str:
+    """`select` (with `{catalog}` and `{province}` placeholders) once per province, as one UNION ALL."""
+    return "\nunion all\n".join(select.format(catalog=catalog, province=code) for code, catalog in catalogs.items())
