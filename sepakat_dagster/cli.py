@@ -137,32 +137,47 @@ def _run_refresh(warehouse: Path | str, landing: Path | str, province: str, log_
     """Run the `refresh` job for `province` (its partition) in this process, recorded in the persistent instance
     (DAGSTER_HOME); the run id. `warehouse` and `landing` are paths, or templates holding `{province}`.
 
+    The run's locations (and the pseudonym key, when given) reach its resources and dbt through the environment,
+    set before the definitions load (`paths.run_environment`).
+    """
+    os.environ.update(paths.run_environment(warehouse, landing, pseudonym_key))
+    print(f"Refreshing province {province} from {paths.fill_province(str(landing), province, 'landing')} "
+          f"(step output in {log_path})", flush=True)
+    published = paths.fill_province(str(warehouse), province, paths.WAREHOUSE.variable)
+    return _run_job("refresh", log_path, published, partition_key=province)
+
+
+def _run_national(log_path: Path) -> str:
+    """Run the national pass (job `national`) over every published province warehouse; the run id."""
+    print(f"National pass over the published provinces (step output in {log_path})", flush=True)
+    return _run_job("national", log_path, paths.NATIONAL_WAREHOUSE.path())
+
+
+def _run_job(name: str, log_path: Path, published: Path, partition_key: str | None = None) -> str:
+    """Run job `name` in this process, recorded in the persistent instance (DAGSTER_HOME); the run id.
+
     What the steps print (dbt's progress lines above all) and Dagster's own console output (with a stack trace for
     every failed step) go to `log_path`; the terminal gets the warnings the steps logged, then the summary, or on
-    failure a short account of what failed and where to look (`RefreshFailed`). The Dagster UI has every step's
-    logs too. The run's locations (and the pseudonym key, when given) reach its resources and dbt through the
-    environment, set before the definitions load (`paths.run_environment`).
+    failure a short account of what failed and where to look (`RefreshFailed`), and what readers of `published`
+    still see. The Dagster UI has every step's logs too.
     """
     import contextlib
 
     import dagster as dg
 
-    os.environ.update(paths.run_environment(warehouse, landing, pseudonym_key))
     from sepakat_dagster.definitions import defs
     from sepakat_dagster.defs.publish.interrupted_runs import fail_interrupted_runs, process_tags
     from sepakat_dagster.defs.stages import step_stages
 
-    job = defs().resolve_job_def("refresh")
+    job = defs().resolve_job_def(name)
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    print(f"Refreshing province {province} from {paths.fill_province(str(landing), province, 'landing')} "
-          f"(step output in {log_path})", flush=True)
     with dg.DagsterInstance.get() as instance:
         for interrupted in fail_interrupted_runs(instance):
             print(f"Run {interrupted} was interrupted (its process is gone): marked failed; it published nothing")
         with log_path.open("w") as log, contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
             result = job.execute_in_process(
                 instance=instance,
-                partition_key=province,
+                partition_key=partition_key,
                 run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
                 raise_on_error=False,
                 tags=process_tags(),
@@ -170,7 +185,6 @@ def _run_refresh(warehouse: Path | str, landing: Path | str, province: str, log_
         _print_warnings(instance, result.run_id)
         if not result.success:
             stages = step_stages(instance, result.run_id, defs().resolve_asset_graph())
-            published = paths.fill_province(str(warehouse), province, paths.WAREHOUSE.variable)
             raise RefreshFailed(_describe_failure(result, log_path, stages, published))
     return result.run_id
 
@@ -240,6 +254,13 @@ def _demo(args: argparse.Namespace) -> int:
         run_id = _run_refresh(warehouses, landing, province, log_path, key)
         print(f"\nRefresh run {run_id} of province {province} succeeded (step output in {log_path})")
         _assign_demo_walidata(paths.fill_province(str(warehouses), province, "warehouse"), province)
+    if len(provinces) > 1:
+        os.environ.update({paths.NATIONAL_WAREHOUSE.variable: str(args.data_dir / "national" / "warehouse.duckdb"),
+                           paths.NATIONAL_TRUTH.variable: str(args.data_dir / "demo" / "national_truth")})
+        log_path = args.data_dir / "logs" / "national.log"
+        run_id = _run_national(log_path)
+        print(f"\nNational pass {run_id} over provinces {', '.join(provinces)} succeeded (step output in {log_path})")
+        _print_national_summary(paths.NATIONAL_WAREHOUSE.path())
     first = paths.fill_province(str(warehouses), provinces[0], "warehouse")
     _print_summary(first)
     reports = first.parent / "reports"
@@ -259,6 +280,22 @@ def ensure_demo_generated(folder: Path, provinces: list[str], persons: int, seed
     else:
         ensure_generated_national(folder, provinces, persons, seed)
     return folder / paths.PROVINCE / "landing"
+
+
+def _national(args: argparse.Namespace) -> int:
+    """The national pass alone, over every province warehouse published so far."""
+    started = time.monotonic()
+    log_path = paths.NATIONAL_WAREHOUSE.path().parent / "logs" / "national.log"
+    run_id = _run_national(log_path)
+    print(f"National pass {run_id} succeeded in {time.monotonic() - started:.0f} s (step output in {log_path})")
+    _print_national_summary(paths.NATIONAL_WAREHOUSE.path())
+    return 0
+
+
+def _print_national_summary(warehouse: Path) -> None:
+    from sepakat_dagster.defs.national.summary import render_summary
+
+    print(render_summary(warehouse))
 
 
 def _assign_demo_walidata(warehouse: Path, province: str) -> None:
@@ -365,6 +402,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="several provinces as a national sample, e.g. 53,75,31 (each its own partition)")
     demo.add_argument("--data-dir", type=Path, default=paths.DEFAULT_DATA_DIR)
     demo.set_defaults(handler=_demo)
+
+    national = commands.add_parser("national", help="the national pass over every published province warehouse "
+                                   "(SEPAKAT_WAREHOUSE with {province}) into SEPAKAT_NATIONAL_WAREHOUSE")
+    national.set_defaults(handler=_national)
 
     refresh = commands.add_parser("refresh", help="refresh every asset from the registries already landed")
     refresh.add_argument("--province", required=True, choices=_province_choices(),

@@ -116,6 +116,10 @@ NATIONAL_WAREHOUSE = Location("SEPAKAT_NATIONAL_WAREHOUSE", lambda: DEFAULT_DATA
 """The national warehouse: the national pass's NIK index, cross-province links and roll-ups over every published
 province warehouse (defs/national/)."""
 
+NATIONAL_TRUTH = Location("SEPAKAT_NATIONAL_TRUTH", lambda: DEFAULT_DATA_DIR / "demo" / "national_truth")
+"""A generated national sample's own truth (movers and namesakes across provinces), read only by the national
+evaluation; where `sepakat demo --provinces` generates it."""
+
 
 PROVINCES_SERVED = "SEPAKAT_PROVINCES"
 """The provinces this deployment refreshes (comma-separated codes), for the schedule and the delivery sensor."""

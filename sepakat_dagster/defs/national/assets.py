@@ -13,6 +13,7 @@ from sepakat_dagster.defs.linkage.resources import PersonModel
 from sepakat_dagster.defs.metadata import markdown_table
 from sepakat_dagster.defs.national import cluster, evaluate, nik_index, predict, rollups, targeting
 from sepakat_dagster.defs.national.inputs import ProvinceWarehouses, attached
+from sepakat_dagster.defs.publish.assets import PUBLISH_KEY as PROVINCE_PUBLISH_KEY
 from sepakat_dagster.defs.resources import Warehouse
 from sepakat_dagster.resource_usage import measure
 
@@ -41,11 +42,12 @@ def _provinces(provinces: ProvinceWarehouses) -> dict:
 
 
 def national_assets() -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefinition]]:
-    """The pass's assets and checks, made when asked for: the province code location loads every module-level
-    definition under defs/, and the national pass runs in its own definitions (definitions.py), after the
-    provinces, not inside a province refresh."""
+    """The pass's assets and checks, made when asked for: the code location's `national` definitions
+    (definitions.py) and the tests' own runs build them, each with its resources; the pass runs as its own job,
+    after the provinces, never inside a province refresh."""
 
-    @dg.asset(key=PERSON_RECORDS_KEY, description="Every published province's person records with their province "
+    @dg.asset(key=PERSON_RECORDS_KEY, deps=[PROVINCE_PUBLISH_KEY],
+              description="Every published province's person records with their province "
               "person (national.person_records), read through read-only ATTACH.", **COMMON)
     def person_records(context: dg.AssetExecutionContext, national_warehouse: Warehouse,
                        provinces: ProvinceWarehouses) -> dg.MaterializeResult:
@@ -121,7 +123,8 @@ def national_assets() -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDef
             "province_persons": persons, "keyed_rows": keyed, "distinct_keyed_persons": distinct})
 
 
-    @dg.asset(key=TARGETING_FLAGS_KEY, deps=[PERSON_KEYS_KEY], description="Cross-province duplicates on the targeting "
+    @dg.asset(key=TARGETING_FLAGS_KEY, deps=[PERSON_KEYS_KEY, PROVINCE_PUBLISH_KEY],
+              description="Cross-province duplicates on the targeting "
               "lists: listed in the province of current residence, flagged as listed elsewhere in the others "
               "(national.targeting_flags, national.targeting_flag_counts).", **COMMON)
     def targeting_flags(national_warehouse: Warehouse, provinces: ProvinceWarehouses) -> dg.MaterializeResult:
@@ -138,7 +141,8 @@ def national_assets() -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDef
         })
 
 
-    @dg.asset(key=ROLLUPS_KEY, description="National roll-ups of targeting errors, registry coverage, SPM indicators "
+    @dg.asset(key=ROLLUPS_KEY, deps=[PROVINCE_PUBLISH_KEY],
+              description="National roll-ups of targeting errors, registry coverage, SPM indicators "
               "and budget reallocation (national.<mart>: a row per province and the nation), and their published "
               "versions with small cells suppressed (national.<mart>_published).", **COMMON)
     def rollups_asset(national_warehouse: Warehouse, provinces: ProvinceWarehouses) -> dg.MaterializeResult:

@@ -16,26 +16,37 @@ from sepakat_dagster import paths
 from sepakat_dagster.defs.linkage.resources import PersonModel
 from sepakat_dagster.defs.national.assets import GROUP, national_assets
 from sepakat_dagster.defs.national.inputs import ProvinceWarehouses
-from sepakat_dagster.defs.national.settings import PROVINCE_PLACEHOLDER
 from sepakat_dagster.defs.resources import Warehouse, located
 
 JOB = "national"
 
 
-def province_template() -> str:
-    """Where the published province warehouses are: the warehouse location (SEPAKAT_WAREHOUSE) when it names
-    them with a `{province}` placeholder, as a partitioned deployment's does, else the default folder per
-    province."""
-    configured = str(paths.WAREHOUSE.path())
-    return configured if PROVINCE_PLACEHOLDER in configured else ProvinceWarehouses().template
+def province_warehouses() -> ProvinceWarehouses:
+    """The province warehouses, their truth and the national truth where the code location's locations put them
+    (SEPAKAT_WAREHOUSE, SEPAKAT_TRUTH, SEPAKAT_NATIONAL_TRUTH): a partitioned deployment names them with
+    `{province}`."""
+    return ProvinceWarehouses(template=located(paths.WAREHOUSE), truth_template=located(paths.TRUTH),
+                              national_truth=located(paths.NATIONAL_TRUTH))
 
 
 def national_resources(provinces: ProvinceWarehouses | None = None, warehouse: Path | None = None) -> dict:
     return {
         "national_warehouse": Warehouse(database=str(warehouse) if warehouse else located(paths.NATIONAL_WAREHOUSE)),
-        "provinces": provinces or ProvinceWarehouses(template=province_template()),
+        "provinces": provinces or province_warehouses(),
         "person_model": PersonModel(path=located(paths.PERSON_MODEL)),
     }
+
+
+@dg.definitions
+def national() -> dg.Definitions:
+    """The pass in the code location, after the provinces: its own job (`national`), never part of a province's
+    refresh. The person model resource is the linkage stage's."""
+    assets, checks = national_assets()
+    resources = {key: value for key, value in national_resources().items() if key != "person_model"}
+    return dg.Definitions(assets=assets, asset_checks=checks, resources=resources,
+                          jobs=[dg.define_asset_job(JOB, selection=dg.AssetSelection.groups(GROUP),
+                                                    description="The national pass over every published province "
+                                                    "warehouse.")])
 
 
 def national_definitions(provinces: ProvinceWarehouses | None = None, warehouse: Path | None = None) -> dg.Definitions:

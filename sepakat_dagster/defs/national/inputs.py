@@ -10,8 +10,6 @@ nation sees.
 from __future__ import annotations
 
 import contextlib
-import csv
-import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,24 +17,16 @@ import dagster as dg
 import duckdb
 
 from sepakat_dagster import paths
-from sepakat_dagster.defs.national.settings import PROVINCE_PLACEHOLDER, REGIONS_SEED
+from sepakat_dagster.provinces import province_codes
 
 NATIONAL_TRUTH = "national_truth"  # beside the provinces' folders in a generated national sample
 
 
-@functools.cache
-def province_codes(seed: Path = REGIONS_SEED) -> tuple[str, ...]:
-    """The 38 province codes of the current decree, in code order."""
-    with seed.open(encoding="utf-8", newline="") as handle:
-        rows = csv.DictReader(handle)
-        return tuple(sorted(row["region_code"] for row in rows
-                            if row["level"] == "province" and row["in_current_decree"] == "True"))
-
-
 def _filled(template: str, province: str) -> Path:
-    if PROVINCE_PLACEHOLDER not in template:
-        raise ValueError(f"the template {template!r} has no {PROVINCE_PLACEHOLDER} placeholder")
-    return Path(template.replace(PROVINCE_PLACEHOLDER, province))
+    if paths.PROVINCE not in template:
+        raise ValueError(f"the template {template!r} has no {paths.PROVINCE} placeholder: the national pass needs "
+                         "the province warehouses' location per province (SEPAKAT_WAREHOUSE)")
+    return paths.fill_province(template, province, "template")
 
 
 class ProvinceWarehouses(dg.ConfigurableResource):
@@ -44,7 +34,7 @@ class ProvinceWarehouses(dg.ConfigurableResource):
     its ground truth (`truth_template`, optional) and the national truth folder (`national_truth`, optional: the
     generator's movers.parquet and namesakes.parquet)."""
 
-    template: str = str(paths.DEFAULT_DATA_DIR / "provinces" / PROVINCE_PLACEHOLDER / "warehouse.duckdb")
+    template: str = str(paths.WAREHOUSE.default())
     truth_template: str = ""
     national_truth: str = ""
 

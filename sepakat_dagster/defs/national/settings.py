@@ -13,12 +13,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from sepakat_dagster.defs.linkage.settings import THRESHOLDS
-from sepakat_dagster.paths import DBT_PROJECT_DIR, SEEDS_DIR
-
-# ---- the provinces ------------------------------------------------------------------------------------------
-
-REGIONS_SEED = SEEDS_DIR / "reference" / "ref_national_regions.csv"
-PROVINCE_PLACEHOLDER = "{province}"
+from sepakat_dagster.paths import DBT_PROJECT_DIR
 
 # ---- the NIK index ------------------------------------------------------------------------------------------
 
