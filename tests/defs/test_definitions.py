@@ -22,5 +22,5 @@ def test_every_asset_has_a_group_a_description_and_an_owner():
     assets = [graph.get(key) for key in graph.get_all_asset_keys() if graph.get(key).is_materializable]
     assert {node.group_name for node in assets} == {
         "sources", "agreed_metadata", "staging", "intermediate", "places", "linkage", "marts", "evaluation", "villages",
-        "reports", "publish"}
+        "reports", "publish", "national"}
     assert not [node.key.to_user_string() for node in assets if not node.description or not node.owners]

@@ -262,11 +262,15 @@ def test_the_national_warehouse_is_a_location_of_its_own(monkeypatch: pytest.Mon
 
 def test_the_provinces_follow_a_warehouse_location_with_a_province_placeholder(monkeypatch: pytest.MonkeyPatch,
                                                                               tmp_path: Path):
-    monkeypatch.setenv(paths.WAREHOUSE.variable, str(tmp_path / "warehouse.duckdb"))
-    assert definitions.province_template() == str(
-        paths.DEFAULT_DATA_DIR / "provinces" / "{province}" / "warehouse.duckdb")
     monkeypatch.setenv(paths.WAREHOUSE.variable, str(tmp_path / "{province}" / "warehouse.duckdb"))
-    assert definitions.national_resources()["provinces"].template == str(tmp_path / "{province}" / "warehouse.duckdb")
+    (tmp_path / "75").mkdir()
+    (tmp_path / "75" / "warehouse.duckdb").touch()
+    provinces = definitions.national_resources()["provinces"].process_config_and_initialize()
+    assert provinces.published() == {"75": tmp_path / "75" / "warehouse.duckdb"}
+
+    monkeypatch.setenv(paths.WAREHOUSE.variable, str(tmp_path / "warehouse.duckdb"))  # one file: whose province?
+    with pytest.raises(ValueError, match="placeholder"):
+        definitions.national_resources()["provinces"].process_config_and_initialize().published()
 
 
 def test_the_same_provinces_give_the_same_national_tables(national, sample: Path, tmp_path: Path):

@@ -67,11 +67,13 @@ def test_the_history_keeps_the_newest_runs_and_nothing_unpublished(tmp_path: Pat
         assert "run-unpublished" not in kept
 
 
-def test_publish_is_downstream_of_every_other_asset():
+def test_publish_is_downstream_of_every_other_province_asset_and_the_national_pass_of_publish():
     graph = defs().resolve_asset_graph()
     upstream = dg.AssetSelection.assets(PUBLISH_KEY).upstream().resolve(graph)
+    national = dg.AssetSelection.groups("national").resolve(graph)
     built = {key for key in graph.get_all_asset_keys() if graph.get(key).is_materializable}
-    assert built - upstream == set()
+    assert built - national - upstream == set()
+    assert national <= dg.AssetSelection.assets(PUBLISH_KEY).downstream().resolve(graph)
 
 
 def test_the_history_keeps_exactly_the_publishable_marts():
