@@ -182,7 +182,8 @@ def _unique_names(rng: np.random.Generator, style: str, count: int, directions: 
     return names
 
 
-def _current_decree() -> pd.DataFrame:
+@functools.cache
+def current_decree() -> pd.DataFrame:
     """Rows of the current decree in the committed national reference (the same file dbt seeds)."""
     reference = pd.read_csv(SEEDS_DIR / NATIONAL_SEED_FILE, dtype=str, keep_default_na=False)
     return reference[reference["in_current_decree"] == "True"]
@@ -223,7 +224,7 @@ def _generated_province(code: str, decree: pd.DataFrame) -> Province:
 
 
 def _build_provinces() -> dict[str, Province]:
-    decree = _current_decree()
+    decree = current_decree()
     return {
         code: HAND_TUNED[code] if code in HAND_TUNED else _generated_province(code, decree)
         for code in sorted(PROFILES)
@@ -361,7 +362,7 @@ def build_reference() -> tuple[pd.DataFrame, pd.DataFrame]:
     """(regions, BPS crosswalk) for every supported province, rows ordered by level then code."""
     rows: list[dict] = []
     crosswalk: list[dict] = []
-    decree = _current_decree()
+    decree = current_decree()
     for province in PROVINCES.values():
         rows.append(
             dict(
