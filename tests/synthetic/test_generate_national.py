@@ -145,3 +145,12 @@ def test_a_one_province_generate_carries_national_ids_too(tmp_path: Path) -> Non
             == "75-" + record_map.loc[with_person, "person_id"].astype("int64").astype(str)).all()
     assert record_map.loc[~with_person, "national_person_id"].isna().all()
     assert record_map["national_household_id"].str.startswith("75-").all()
+
+
+def test_the_generate_command_writes_a_national_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sepakat_dagster.cli import main
+
+    assert main(["generate", "--provinces", "75,94", "--persons", "400", "--out", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["75", "94", "national_truth"]
+    assert "Generated 2 provinces" in capsys.readouterr().out
+    assert main(["generate", "--province", "99", "--persons", "10", "--out", str(tmp_path / "x")]) == 2
