@@ -28,11 +28,31 @@ def _generate(args: argparse.Namespace) -> int:
     from sepakat_synthetic import ErrorRates, generate
 
     rates = ErrorRates.from_mapping(_read_yaml(args.error_rates)) if args.error_rates else None
-    summary = generate(args.out, persons=args.persons, seed=args.seed, province=args.province, error_rates=rates)
+    try:
+        if args.provinces:
+            return _generate_national(args, rates)
+        summary = generate(args.out, persons=args.persons, seed=args.seed, province=args.province, error_rates=rates)
+    except ValueError as error:  # an unknown province code or a size below one
+        print(f"sepakat generate: {error}", file=sys.stderr)
+        return 2
     print(f"Generated {summary.persons:,} persons in {summary.households:,} households "
           f"in {summary.seconds:.1f} s into {args.out}")
     for name, rows in summary.files.items():
         print(f"  {name:<55} {rows:>10,} rows")
+    return 0
+
+
+def _generate_national(args: argparse.Namespace, rates: object) -> int:
+    """`--provinces 53,75,31` (or `all`): a national sample, `--persons` per province."""
+    from sepakat_synthetic import generate_national
+    from sepakat_synthetic.province_profiles import PROFILES
+
+    provinces = sorted(PROFILES) if args.provinces == "all" else args.provinces.split(",")
+    summary = generate_national(args.out, provinces, args.persons, seed=args.seed, error_rates=rates)
+    for province, one in summary.provinces.items():
+        print(f"  {province}: {one.persons:,} persons in {one.households:,} households in {one.seconds:.1f} s")
+    print(f"Generated {len(summary.provinces)} provinces, {summary.movers:,} movers and {summary.namesakes:,} "
+          f"namesake pairs in {summary.seconds:.1f} s into {args.out}")
     return 0
 
 
@@ -389,7 +409,10 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--persons", type=int, required=True)
     generate.add_argument("--seed", type=int, default=42)
     generate.add_argument("--out", type=Path, required=True)
-    generate.add_argument("--province", default="53", choices=["53", "75"])
+    one_or_many = generate.add_mutually_exclusive_group()
+    one_or_many.add_argument("--province", default="53", help="any of the 38 province codes (default 53)")
+    one_or_many.add_argument("--provinces", help="a national sample: comma-separated codes or `all`, "
+                             "--persons each, one folder per province and national_truth/")
     generate.add_argument("--error-rates", type=Path, help="YAML mapping of error rates overriding the defaults")
     generate.set_defaults(handler=_generate)
 

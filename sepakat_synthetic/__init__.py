@@ -1,5 +1,6 @@
-"""Synthetic registries for a province: a ground-truth population and the Regsosek, DTKS, P3KE, Dapodik,
-health, SIPD, INARISK and Musdes files derived from it, with every injected error recorded."""
+"""Synthetic registries for a province, or a national sample of provinces: a ground-truth population and the
+Regsosek, DTKS, P3KE, Dapodik, health, SIPD, INARISK and Musdes files derived from it, with every injected error
+recorded."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sepakat_synthetic.generator import GenerationSummary, generate
+    from sepakat_synthetic.national import generate_national
     from sepakat_synthetic.rates import ErrorRates
 
-__all__ = ["ErrorRates", "GenerationSummary", "generate"]
+__all__ = ["ErrorRates", "GenerationSummary", "generate", "generate_national"]
 
 
 def __getattr__(name: str) -> object:
@@ -22,4 +24,8 @@ def __getattr__(name: str) -> object:
         from sepakat_synthetic import generator
 
         return getattr(generator, name)
+    if name == "generate_national":
+        from sepakat_synthetic.national import generate_national
+
+        return generate_national
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

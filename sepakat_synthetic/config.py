@@ -71,3 +71,23 @@ def national_percentile(consumption_per_capita: np.ndarray) -> np.ndarray:
     return (np.searchsorted(NATIONAL_PERCENTILE_CUTOFFS, consumption_per_capita, side="right") + 1).astype(
         np.int8
     )
+
+# National sample (generate_national): people who moved between provinces, and namesakes across provinces.
+# Share of households whose members were registered (NIK) in another province of the sample before they moved
+# here: larger in cities, which draw most inter-provincial migrants (BPS lifetime migration is about 10 %, but
+# only people registered before they moved keep an old province's NIK).
+INTERPROVINCE_MOVER_SHARE_CITY = 0.08
+INTERPROVINCE_MOVER_SHARE_REGENCY = 0.025
+INTERPROVINCE_MOVE_START = np.datetime64("2008-01-01", "D")  # when movers left their origin province
+INTERPROVINCE_MOVE_END = np.datetime64("2021-12-31", "D")  # before Regsosek listed them in the new one
+# Origin province weight: population / (1 + (distance / NEIGHBOUR_DISTANCE_DEG)^2) over the sample's other
+# provinces, so neighbours come first and big provinces (Java) next.
+NEIGHBOUR_DISTANCE_DEG = 3.0
+# A mover's NIK and old KK take serials from MOVER_SERIAL_BASE + MOVER_SERIAL_BLOCK x (residence province's
+# position among the 38) + 1: never a serial the origin province's own population or another province's
+# movers use (a province's own serials stay far below 5000; ranks within one block must stay below 100).
+MOVER_SERIAL_BASE = 5000
+MOVER_SERIAL_BLOCK = 100
+STALE_DTKS_ID_OFFSET = 800_000_000  # stale records' DTKS household numbers within their regency
+NAMESAKE_SHARE = 0.001  # persons per province whose name and birth date another province's person takes
+NAMESAKE_SERIAL_BASE = 9001  # a namesake's new NIK (its birth date changed): above every mover's serial block

@@ -72,7 +72,10 @@ def build(world: World) -> list[SourceFile]:
     school_type = p["school_type"].to_numpy()[pupils]
     district = p["district_code"].to_numpy()[pupils]
     senior = np.isin(school_type, [SMA, SMK]) & (rng.random(len(pupils)) < SENIOR_IN_TOWN)
-    district = np.where(senior, p["regency_code"].to_numpy()[pupils] * 100 + 1, district)
+    # Senior schools cluster in the regency's first district (its capital's, as the hand-tuned provinces number it).
+    capital = world.place.groupby("regency_code")["district_code"].min().astype(np.int64)
+    regency = p["regency_code"].to_numpy()[pupils]
+    district = np.where(senior, capital.reindex(regency.astype(str)).to_numpy(), district)
 
     schools = _schools(world, district, school_type, rng)
     school = schools.assign(district, school_type, rng)

@@ -217,15 +217,17 @@ def _pkh_labels(component: np.ndarray, member_household: np.ndarray, pkh: np.nda
     return np.where(labelled, component, -1)
 
 
+WG_DOMAINS = ("seeing", "hearing", "walking", "remembering", "self_care", "communicating")
+
+
 def _disability_labels(world: World, rows: np.ndarray) -> pa.Array:
-    """SIKS-NG style disability type from the dominant functional difficulty (TIDAK when none)."""
     p = world.persons
-    domains = np.column_stack(
-        [
-            p[f"wg_{d}"].to_numpy()[rows]
-            for d in ("seeing", "hearing", "walking", "remembering", "self_care", "communicating")
-        ]
-    )
+    return disability_labels(np.column_stack([p[f"wg_{d}"].to_numpy()[rows] for d in WG_DOMAINS]))
+
+
+def disability_labels(domains: np.ndarray) -> pa.Array:
+    """SIKS-NG style disability type from the dominant functional difficulty (TIDAK when none); `domains` has
+    one column per WG_DOMAINS entry."""
     severe = domains >= 3
     kinds = np.array(
         ["TUNA NETRA", "TUNA RUNGU", "TUNA DAKSA", "TUNA GRAHITA", "TUNA DAKSA", "TUNA WICARA"], dtype=object

@@ -23,9 +23,13 @@ def date_parts(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _numbers(
-    area_codes: np.ndarray, dates: np.ndarray, day_offset: np.ndarray | int, rng: np.random.Generator
+    area_codes: np.ndarray,
+    dates: np.ndarray,
+    day_offset: np.ndarray | int,
+    rng: np.random.Generator,
+    first_serial: int = 1,
 ) -> np.ndarray:
-    """`area (6) + DDMMYY + serial (4)` as int64; serials count from 0001 within each 12-digit prefix."""
+    """`area (6) + DDMMYY + serial (4)` as int64; serials count from `first_serial` within each 12-digit prefix."""
     year, month, day = date_parts(dates)
     prefix = (
         np.asarray(area_codes).astype(np.int64) * 1_000_000
@@ -33,7 +37,7 @@ def _numbers(
         + month * 100
         + year % 100
     )
-    serial = rank_within(prefix, rng=rng) + 1
+    serial = rank_within(prefix, rng=rng) + first_serial
     if serial.max(initial=0) > 9999:
         raise ValueError(
             "more than 9999 numbers share one prefix: the population is too dense for 4-digit serials"
@@ -42,12 +46,18 @@ def _numbers(
 
 
 def nik_numbers(
-    district_codes: np.ndarray, birth_dates: np.ndarray, female: np.ndarray, rng: np.random.Generator
+    district_codes: np.ndarray,
+    birth_dates: np.ndarray,
+    female: np.ndarray,
+    rng: np.random.Generator,
+    first_serial: int = 1,
 ) -> np.ndarray:
     """NIK: district of first registration, birth date with day + 40 for women, serial 0001-9999."""
-    return _numbers(district_codes, birth_dates, np.where(female, 40, 0), rng)
+    return _numbers(district_codes, birth_dates, np.where(female, 40, 0), rng, first_serial)
 
 
-def kk_numbers(district_codes: np.ndarray, entry_dates: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def kk_numbers(
+    district_codes: np.ndarray, entry_dates: np.ndarray, rng: np.random.Generator, first_serial: int = 1
+) -> np.ndarray:
     """KK number: district, date of data entry, serial from 0001."""
-    return _numbers(district_codes, entry_dates, 0, rng)
+    return _numbers(district_codes, entry_dates, 0, rng, first_serial)

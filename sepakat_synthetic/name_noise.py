@@ -79,6 +79,8 @@ def spelling_variant(name: str, rnd: random.Random) -> str:
 def typo(name: str, rnd: random.Random) -> str:
     """One keyboard slip: substitution, deletion, insertion (doubled letter) or transposition, never at the
     first letter (people rarely get that wrong)."""
+    if len(name) < 2:  # a reordering cut the name to one letter ("I Made" → "I"): the slip doubles it
+        return name + name
     for _ in range(8):
         i = rnd.randrange(1, len(name))
         if name[i].isalpha():

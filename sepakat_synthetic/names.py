@@ -1,5 +1,8 @@
-"""Personal names as they are written in NTT and Gorontalo: given names by religion, sex and generation, and
-clan names (marga) by island. Earlier entries in each list are drawn more often, as popular names are."""
+"""Personal names as they are written across Indonesia: given names by religion, sex and generation, and clan or
+family names (marga) by culture. Earlier entries in each list are drawn more often, as popular names are.
+
+Religions and marga pools are stored by index in the ground truth and drive draws: new ones go at the END of
+RELIGIONS and of the marga table, so the names of provinces 53 and 75 stay byte-identical."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-RELIGIONS = ("catholic", "protestant", "muslim")
+RELIGIONS = ("catholic", "protestant", "muslim", "hindu")
 SEXES = ("male", "female")
 
 # fmt: off
@@ -77,6 +80,22 @@ _GIVEN: dict[tuple[str, str, str], tuple[str, ...]] = {
         "Nur Aisyah", "Aulia", "Salsabila", "Nabila", "Putri", "Zahra", "Anisa", "Dewi", "Syifa", "Nayla",
         "Aqila", "Keysha", "Intan", "Rahmawati", "Fitri", "Naila", "Alya", "Safira",
     ),
+    ("hindu", "male", "traditional"): (
+        "I Wayan", "I Made", "I Nyoman", "I Ketut", "I Putu", "I Gede", "I Komang", "I Kadek", "I Gusti Ngurah",
+        "Ida Bagus", "I Gusti Made", "I Wayan Gede", "I Nengah", "Anak Agung", "I Ketut Gede",
+    ),
+    ("hindu", "female", "traditional"): (
+        "Ni Wayan", "Ni Made", "Ni Nyoman", "Ni Ketut", "Ni Putu", "Ni Luh", "Ni Komang", "Ni Kadek",
+        "Ni Luh Putu", "Ida Ayu", "Anak Agung Istri", "Ni Nengah", "Desak", "Ni Gusti Ayu",
+    ),
+    ("hindu", "male", "modern"): (
+        "I Putu Agus", "I Kadek Dwi", "I Komang Adi", "I Gede Bayu", "I Made Arya", "I Wayan Eka", "I Putu Yoga",
+        "I Kadek Rio", "I Gede Wira", "I Made Dwipa",
+    ),
+    ("hindu", "female", "modern"): (
+        "Ni Putu Ayu", "Ni Kadek Dewi", "Ni Komang Tri", "Ni Luh Made", "Ni Made Intan", "Ni Wayan Sri",
+        "Ni Putu Cahya", "Ni Kadek Sinta", "Ni Luh Gede", "Ni Made Putri",
+    ),
 }
 
 _MARGA: dict[str, tuple[str, ...]] = {
@@ -130,6 +149,58 @@ _MARGA: dict[str, tuple[str, ...]] = {
         "Lumentut", "Wowor", "Sumual", "Pangemanan", "Tumbelaka", "Rumondor", "Kalalo", "Sondakh", "Mandagi",
         "Lasut", "Mamahit", "Tampi", "Rondonuwu", "Supit",
     ),
+    # Javanese and Sundanese rarely carry a clan name: the pool is the family-like second names they do carry.
+    "java": (
+        "Santoso", "Wibowo", "Prasetyo", "Setiawan", "Hartono", "Sutrisno", "Suparman", "Wahyudi", "Purnomo",
+        "Nugroho", "Kurniawan", "Saputra", "Wijaya", "Susanto", "Rahayu", "Lestari", "Handayani", "Utomo",
+        "Sulistyo", "Budiman", "Suharto", "Mulyono", "Riyanto", "Haryanto", "Widodo", "Suryadi", "Wulandari",
+        "Pratama", "Hidayat", "Ningsih",
+    ),
+    "sunda": (
+        "Sunarya", "Hidayat", "Suhendar", "Kusnadi", "Sukmana", "Permana", "Gunawan", "Rusmana", "Suryana",
+        "Nurdin", "Hermawan", "Setiadi", "Sopandi", "Mulyana", "Supriatna", "Kurnia", "Ruhiyat", "Sumarna",
+        "Komalasari", "Nurjanah", "Kartika", "Saepudin", "Hendrayana", "Sutisna",
+    ),
+    "batak": (
+        "Simanjuntak", "Siregar", "Nasution", "Harahap", "Sitompul", "Hutapea", "Situmorang", "Sinaga",
+        "Simbolon", "Pardede", "Tampubolon", "Lubis", "Manurung", "Panjaitan", "Silalahi", "Hutagalung",
+        "Sihombing", "Ginting", "Tarigan", "Sembiring", "Purba", "Damanik", "Saragih", "Pasaribu", "Sirait",
+        "Napitupulu", "Simatupang", "Hasibuan", "Pohan", "Rangkuti",
+    ),
+    "minang": (
+        "Chaniago", "Piliang", "Koto", "Tanjung", "Sikumbang", "Jambak", "Guci", "Effendi", "Syafri", "Rizal",
+        "Yusran", "Nofrizal", "Azwar", "Hendri", "Yulianti", "Darmawan", "Syahrial", "Zulkarnain", "Firdaus",
+        "Asmar",
+    ),
+    "malay": (
+        "Syahputra", "Saputra", "Rahman", "Hidayat", "Yusuf", "Ismail", "Harun", "Daud", "Zulkifli", "Hamdani",
+        "Mahmud", "Ramadhan", "Firdaus", "Azhar", "Basri", "Efendi", "Husin", "Syarifah", "Yahya", "Anwar",
+        "Jamaludin", "Hasballah", "Muhajir", "Nurdin", "Bahri",
+    ),
+    "bugis": (
+        "Daeng Ngalle", "Mappasessu", "Tenri", "Pawellangi", "Lantara", "Pabbicara", "Rappe", "Palallo",
+        "Parenrengi", "Mappanyukki", "Sulolipu", "Bakri", "Amir", "Daeng Matutu", "Mallarangeng", "Patunru",
+        "Arifin", "Latif", "Hamzah", "Sultan", "Mattalitti", "Dg Bella", "Karaeng", "Bachtiar",
+    ),
+    "bali": (
+        "Sukadana", "Wirawan", "Suartana", "Arsana", "Sudarsana", "Suarjaya", "Wijaya", "Astawa", "Mahendra",
+        "Suweca", "Widiasa", "Sukarta", "Ariani", "Puspitasari", "Suastika", "Darmawan", "Adnyana",
+        "Kusumawati", "Sedana", "Budiarta", "Artawan", "Yasa",
+    ),
+    "papua": (
+        "Wenda", "Kogoya", "Wonda", "Tabuni", "Murib", "Wanimbo", "Yikwa", "Mote", "Pigai", "Gobai", "Tebai",
+        "Rumbiak", "Mandowen", "Kaisiepo", "Rumkorem", "Wanma", "Ayomi", "Yoku", "Sawaki", "Karubaba",
+        "Rumaropen", "Korwa", "Wakum", "Magai", "Kobogau", "Degei", "Douw", "Tekege", "Enumbi", "Wandik",
+    ),
+    "dayak": (
+        "Ajang", "Anyie", "Bilung", "Ding", "Lawing", "Ngau", "Jalung", "Usat", "Bulan", "Uyau", "Ibau",
+        "Lahang", "Huvat", "Apui", "Nyipa", "Itang", "Djalung", "Penyang", "Tingang", "Bahen", "Sangen", "Lambung",
+    ),
+    "maluku": (
+        "Pattiasina", "Latuconsina", "Tuasikal", "Lekatompessy", "Sahetapy", "Matulessy", "Tahapary",
+        "Wattimena", "Leiwakabessy", "Ohorella", "Tuanakotta", "Pesulima", "Tamaela", "Louhenapessy", "Nanlohy",
+        "Sopacua", "Marasabessy", "Tuhuteru", "Latupono", "Pelupessy",
+    ),
 }
 # fmt: on
 MARGA_POOLS = tuple(_MARGA)
@@ -158,8 +229,15 @@ class _Pools:
         return self.values.take(pa.array(np.minimum(index, len(self.values) - 1)))
 
 
-_GIVEN_KEYS = [(r, s, e) for e in ("traditional", "modern") for r in RELIGIONS for s in SEXES]
+# Pool order: the three original religions first (their pool numbers, hence their draws, never change), then
+# every religion added after them.
+_GIVEN_KEYS = [(r, s, e) for e in ("traditional", "modern") for r in RELIGIONS[:3] for s in SEXES] + [
+    (r, s, e) for r in RELIGIONS[3:] for e in ("traditional", "modern") for s in SEXES
+]
 _GIVEN_POOLS = _Pools([_GIVEN[key] for key in _GIVEN_KEYS])
+_GIVEN_POOL_NUMBER = np.zeros((2, len(RELIGIONS), 2), dtype=np.int64)  # [modern, religion, female]
+for _number, (_religion, _sex, _era) in enumerate(_GIVEN_KEYS):
+    _GIVEN_POOL_NUMBER[int(_era == "modern"), RELIGIONS.index(_religion), SEXES.index(_sex)] = _number
 _MARGA_POOLS = _Pools([_MARGA[key] for key in MARGA_POOLS])
 
 
@@ -167,7 +245,7 @@ def draw_given_names(
     religion: np.ndarray, female: np.ndarray, modern: np.ndarray, rng: np.random.Generator
 ) -> pa.Array:
     """Given names; `religion` indexes RELIGIONS."""
-    pool = modern.astype(np.int64) * 6 + religion.astype(np.int64) * 2 + female.astype(np.int64)
+    pool = _GIVEN_POOL_NUMBER[modern.astype(np.int64), religion.astype(np.int64), female.astype(np.int64)]
     return _GIVEN_POOLS.draw(pool, rng)
 
 

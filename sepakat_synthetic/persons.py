@@ -339,7 +339,8 @@ def _add_names(
 
     first = names.draw_given_names(religion, female, modern, rng)
     second = names.draw_given_names(religion, female, modern, rng)
-    use_second = rng.random(n) < np.where(muslim, 0.45, 0.22)
+    hindu = religion == RELIGIONS.index("hindu")  # a Balinese birth-order name already has two parts
+    use_second = rng.random(n) < np.where(muslim, 0.45, np.where(hindu, 0.0, 0.22))
     # The household's (father's) marga, and each person's own for those who do not carry it.
     family_marga = names.draw_marga(households["marga_pool_index"].to_numpy(), rng).take(pa.array(hh))
     own_marga = names.draw_marga(pool, rng)

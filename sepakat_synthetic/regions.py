@@ -1,5 +1,10 @@
-"""Region reference for the synthetic provinces: real province and regency codes, synthetic districts and
-villages.
+"""Region reference for the synthetic provinces: all 38 provinces with real province and regency codes.
+
+Provinces 53 (NTT) and 75 (Gorontalo) are hand-tuned and keep their invented districts, so their generated files
+never change. Every other province is generated from the committed national reference (`ref_national_regions`,
+rows of the current decree): its real regencies and districts with their codes and names, and synthetic villages
+nested in those districts (`1xxx` kelurahan, `2xxx` desa), with BPS codes as for NTT. Their regencies' centroids,
+populations and poverty rates are derived deterministically from the province profile (`province_profiles.py`).
 
 The builder is deterministic and independent of the run seed, so the committed dbt seeds, the generator and
 the loader's "known region" check all agree. Regency centroids, populations and poverty rates are rough public
@@ -20,7 +25,9 @@ import numpy as np
 import pandas as pd
 
 from sepakat_dagster.paths import SEEDS_DIR
+from sepakat_synthetic.name_styles import NAME_STYLES
 from sepakat_synthetic.national_reference import NATIONAL_SEED_FILE, national_seed_text
+from sepakat_synthetic.province_profiles import PROFILES
 
 REGIONS_SEED_FILE = "ref_regions.csv"
 CROSSWALK_SEED_FILE = "ref_region_crosswalk_bps.csv"
@@ -40,6 +47,10 @@ CROSSWALK_COLUMNS = ["level", "kemendagri_code", "bps_code"]
 _LEVEL_ORDER = {"province": 0, "regency": 1, "district": 2, "village": 3}
 # Fixed so the seeds never change with the generator's run seed.
 _REGION_ENTROPY = 530_075
+# Villages per real district of a generated province (inclusive range). Real districts hold about 11 villages;
+# fewer keep the committed seeds small (36 provinces, about 6,900 districts: some 24,000 villages; dbt seeds the
+# two region files in about a second) while every district still has kelurahan or desa to live in.
+GENERATED_VILLAGES_PER_DISTRICT = (2, 5)
 
 
 @dataclass(frozen=True)
@@ -137,61 +148,8 @@ GORONTALO = Province("75", "Gorontalo", 0.70, 122.45, (
 ))
 # fmt: on
 
-PROVINCES: dict[str, Province] = {"53": NTT, "75": GORONTALO}
+HAND_TUNED: dict[str, Province] = {"53": NTT, "75": GORONTALO}
 
-# (prefixes, syllables, prefix fused to the word?): enough for names that sound local to each island.
-# fmt: off
-_NAME_STYLES: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {
-    "timor": (
-        ("Oe", "Noel", "Fatu", "Nai", "Bes", "Tun", "Bi", "Kua"),
-        ( "ne", "nu", "ba", "ko", "le", "ma", "sa", "ta", "fa", "tu", "bi", "nai", "lo", "no", "kas", "mo",
-        "te", "bau", "fe", "nas", "lak", "mi", "nun", "ki", "len"),
-        True,
-    ),
-    "rote_sabu": (
-        ("Lo", "Nda", "Hawu", "Me", "Ke", "Ba"),
-        ( "ba", "le", "nda", "o", "ne", "ti", "lo", "ma", "ndao", "de", "ka", "ru", "hu", "ra", "dji", "se",
-        "mu"),
-        True,
-    ),
-    "sumba": (
-        ("Wai", "Pra", "Lai", "Kam", "Mau", "Lewa", "Tana"),
-        ( "ngu", "ra", "li", "ka", "pu", "ma", "ta", "ba", "bo", "u", "mba", "la", "ha", "wa", "di", "ro",
-        "nggu", "ru", "pa", "kori"),
-        True,
-    ),
-    "manggarai": (
-        ("Golo", "Wae", "Satar", "Pong", "Watu", "Lemba", "Ranaka"),
-        ( "ru", "teng", "lam", "ba", "ce", "con", "re", "ok", "ri", "bo", "rong", "lem", "dam", "ngan", "ko",
-        "mo", "do", "sa", "ta", "rang", "ler", "wa", "tu", "mese", "kuwu"),
-        False,
-    ),
-    "flores_central": (
-        ("Wolo", "Nua", "Ae", "Detu", "Mbay", "Ndona", "Roga"),
-        ( "ba", "ja", "wa", "bo", "a", "wae", "ri", "ung", "so", "ke", "li", "mu", "tu", "ndo", "na", "lo",
-        "we", "ma", "ro", "le", "sesa", "ko"),
-        False,
-    ),
-    "flores_east": (
-        ("Lewo", "Ile", "Nita", "Tana", "Watu", "Wai", "Lela"),
-        ( "le", "wo", "ba", "ka", "tu", "ape", "la", "ma", "ra", "na", "to", "ke", "ri", "bu", "lo", "do",
-        "ge", "han", "bla", "pi", "tobi"),
-        False,
-    ),
-    "alor": (
-        ("Ala", "Pan", "Pu", "Ter", "Moru", "Maru"),
-        ( "lab", "ahi", "ta", "ru", "kop", "lu", "ba", "ni", "ma", "tar", "au", "dei", "lo", "pi", "ang",
-        "wel", "ka"),
-        True,
-    ),
-    "gorontalo": (
-        ("Bulango", "Tilo", "Dulu", "Bongo", "Tapa", "Huta", "Tolo", "Limbo"),
-        ( "lo", "to", "bu", "hu", "ta", "mo", "bo", "nga", "wa", "la", "pu", "ti", "li", "yo", "u", "da",
-        "ngo", "le", "ma", "hi", "wu"),
-        False,
-    ),
-}
-# fmt: on
 _DIRECTIONS = ("Barat", "Timur", "Utara", "Selatan", "Tengah")
 
 
@@ -200,7 +158,7 @@ def _rng(*key: int) -> np.random.Generator:
 
 
 def _invent_name(rng: np.random.Generator, style: str) -> str:
-    prefixes, syllables, fused = _NAME_STYLES[style]
+    prefixes, syllables, fused = NAME_STYLES[style]
     word = "".join(rng.choice(syllables, size=int(rng.integers(2, 4))))
     if rng.random() < 0.35:
         prefix = str(rng.choice(prefixes))
@@ -224,32 +182,90 @@ def _unique_names(rng: np.random.Generator, style: str, count: int, directions: 
     return names
 
 
-def _regency_rows(province: Province, regency: Regency) -> tuple[list[dict], list[dict]]:
-    rng = _rng(int(regency.code))
-    rows: list[dict] = [
-        dict(
-            region_code=regency.code,
-            level="regency",
-            name=regency.name,
-            parent_code=province.code,
-            province_code=province.code,
-            regency_code=regency.code,
-            district_code="",
-            village_type="",
-            latitude=regency.latitude,
-            longitude=regency.longitude,
+@functools.cache
+def current_decree() -> pd.DataFrame:
+    """Rows of the current decree in the committed national reference (the same file dbt seeds)."""
+    reference = pd.read_csv(SEEDS_DIR / NATIONAL_SEED_FILE, dtype=str, keep_default_na=False)
+    return reference[reference["in_current_decree"] == "True"]
+
+
+def _generated_province(code: str, decree: pd.DataFrame) -> Province:
+    """A province from its profile and its real regencies; each regency's centroid, population and poverty rate
+    is drawn around the province's, from a generator keyed by the regency code (stable across runs)."""
+    profile = PROFILES[code]
+    rows = decree[decree["province_code"] == code]
+    name = rows.loc[rows["level"] == "province", "name"].iloc[0]
+    regency_rows = rows[rows["level"] == "regency"].sort_values("region_code")
+    draws = []
+    for regency_code in regency_rows["region_code"]:
+        rng = _rng(int(regency_code), 1)
+        offset = np.clip(rng.normal(0.0, profile.radius * 0.5, 2), -profile.radius, profile.radius)
+        draws.append((offset, rng.lognormal(0.0, 0.45), rng.lognormal(0.0, 0.25)))
+    total_weight = sum(weight for _, weight, _ in draws)
+    regencies = []
+    for (regency_code, regency_name), (offset, weight, poverty_factor) in zip(
+        regency_rows[["region_code", "name"]].itertuples(index=False), draws, strict=True
+    ):
+        is_city = regency_code[2] == "7"
+        regencies.append(
+            Regency(
+                regency_code,
+                regency_name.removeprefix("Kabupaten "),
+                round(profile.latitude + float(offset[0]), 4),
+                round(profile.longitude + float(offset[1]), 4),
+                0.03 if is_city else max(round(profile.radius / np.sqrt(len(draws)), 3), 0.05),
+                max(int(profile.population_k * weight / total_weight), 20),
+                round(float(np.clip(profile.poverty_pct * poverty_factor * (0.55 if is_city else 1.0), 1.5, 45)), 1),
+                profile.cultures,
+                profile.style,
+            )
         )
-    ]
-    crosswalk: list[dict] = [dict(level="regency", kemendagri_code=regency.code, bps_code=regency.code)]
-    if regency.is_city:
-        n_districts = int(rng.integers(5, 10))
-    else:
-        n_districts = int(np.clip(round(regency.population_k / 20) + rng.integers(-3, 4), 8, 24))
-    district_names = _unique_names(rng, regency.style, n_districts, directions=not regency.is_city)
+    return Province(code, name, profile.latitude, profile.longitude, tuple(regencies))
+
+
+def _build_provinces() -> dict[str, Province]:
+    decree = current_decree()
+    return {
+        code: HAND_TUNED[code] if code in HAND_TUNED else _generated_province(code, decree)
+        for code in sorted(PROFILES)
+    }
+
+
+PROVINCES: dict[str, Province] = _build_provinces()
+
+
+def _regency_head(province: Province, regency: Regency) -> tuple[list[dict], list[dict]]:
+    row = dict(
+        region_code=regency.code,
+        level="regency",
+        name=regency.name,
+        parent_code=province.code,
+        province_code=province.code,
+        regency_code=regency.code,
+        district_code="",
+        village_type="",
+        latitude=regency.latitude,
+        longitude=regency.longitude,
+    )
+    return [row], [dict(level="regency", kemendagri_code=regency.code, bps_code=regency.code)]
+
+
+def _district_rows(
+    rng: np.random.Generator,
+    province: Province,
+    regency: Regency,
+    districts: list[tuple[str, str]],
+    villages_per_district: tuple[int, int] | None,
+) -> tuple[list[dict], list[dict]]:
+    """District rows with their villages; `villages_per_district` None draws the hand-tuned provinces' counts.
+
+    The draws happen in one fixed order per district, so NTT's and Gorontalo's rows never change.
+    """
+    rows: list[dict] = []
+    crosswalk: list[dict] = []
     # BPS numbers districts (010, 020, ...) and villages (001, ...) in its own order; a crosswalk is needed.
-    bps_district_order = rng.permutation(n_districts)
-    for d in range(n_districts):
-        district_code = f"{regency.code}{d + 1:02d}"
+    bps_district_order = rng.permutation(len(districts))
+    for d, (district_code, district_name) in enumerate(districts):
         bps_district = f"{regency.code}{(int(bps_district_order[d]) + 1) * 10:03d}"
         lat = regency.latitude + float(
             np.clip(rng.normal(0, regency.spread * 0.5), -regency.spread, regency.spread)
@@ -261,7 +277,7 @@ def _regency_rows(province: Province, regency: Regency) -> tuple[list[dict], lis
             dict(
                 region_code=district_code,
                 level="district",
-                name=district_names[d],
+                name=district_name,
                 parent_code=regency.code,
                 province_code=province.code,
                 regency_code=regency.code,
@@ -272,11 +288,14 @@ def _regency_rows(province: Province, regency: Regency) -> tuple[list[dict], lis
             )
         )
         crosswalk.append(dict(level="district", kemendagri_code=district_code, bps_code=bps_district))
-        n_villages = int(rng.integers(6, 13)) if regency.is_city else int(rng.integers(6, 17))
+        if villages_per_district is not None:
+            n_villages = int(rng.integers(villages_per_district[0], villages_per_district[1] + 1))
+        else:
+            n_villages = int(rng.integers(6, 13)) if regency.is_city else int(rng.integers(6, 17))
         if regency.is_city:
             n_kelurahan = n_villages
         elif d == 0:  # the regency capital's district holds most kelurahan
-            n_kelurahan = int(rng.integers(3, 7))
+            n_kelurahan = min(int(rng.integers(3, 7)), n_villages)
         else:
             n_kelurahan = int(rng.integers(1, 3)) if rng.random() < 0.15 else 0
         village_names = _unique_names(rng, regency.style, n_villages, directions=False)
@@ -310,11 +329,40 @@ def _regency_rows(province: Province, regency: Regency) -> tuple[list[dict], lis
     return rows, crosswalk
 
 
+def _regency_rows(province: Province, regency: Regency) -> tuple[list[dict], list[dict]]:
+    """A hand-tuned province's regency: invented districts numbered 01-nn."""
+    rng = _rng(int(regency.code))
+    rows, crosswalk = _regency_head(province, regency)
+    if regency.is_city:
+        n_districts = int(rng.integers(5, 10))
+    else:
+        n_districts = int(np.clip(round(regency.population_k / 20) + rng.integers(-3, 4), 8, 24))
+    district_names = _unique_names(rng, regency.style, n_districts, directions=not regency.is_city)
+    districts = [(f"{regency.code}{d + 1:02d}", district_names[d]) for d in range(n_districts)]
+    more_rows, more_crosswalk = _district_rows(rng, province, regency, districts, None)
+    return rows + more_rows, crosswalk + more_crosswalk
+
+
+def _generated_regency_rows(
+    province: Province, regency: Regency, decree: pd.DataFrame
+) -> tuple[list[dict], list[dict]]:
+    """A generated province's regency: its real districts (codes and names) and synthetic villages."""
+    rng = _rng(int(regency.code), 2)
+    rows, crosswalk = _regency_head(province, regency)
+    real = decree[(decree["level"] == "district") & (decree["parent_code"] == regency.code)]
+    districts = sorted(real[["region_code", "name"]].itertuples(index=False, name=None))
+    more_rows, more_crosswalk = _district_rows(
+        rng, province, regency, districts, GENERATED_VILLAGES_PER_DISTRICT
+    )
+    return rows + more_rows, crosswalk + more_crosswalk
+
+
 @functools.cache
 def build_reference() -> tuple[pd.DataFrame, pd.DataFrame]:
     """(regions, BPS crosswalk) for every supported province, rows ordered by level then code."""
     rows: list[dict] = []
     crosswalk: list[dict] = []
+    decree = current_decree()
     for province in PROVINCES.values():
         rows.append(
             dict(
@@ -332,7 +380,10 @@ def build_reference() -> tuple[pd.DataFrame, pd.DataFrame]:
         )
         crosswalk.append(dict(level="province", kemendagri_code=province.code, bps_code=province.code))
         for regency in province.regencies:
-            regency_rows, regency_crosswalk = _regency_rows(province, regency)
+            if province.code in HAND_TUNED:
+                regency_rows, regency_crosswalk = _regency_rows(province, regency)
+            else:
+                regency_rows, regency_crosswalk = _generated_regency_rows(province, regency, decree)
             rows += regency_rows
             crosswalk += regency_crosswalk
     regions = pd.DataFrame(rows, columns=REGION_COLUMNS)

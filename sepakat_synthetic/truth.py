@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from sepakat_synthetic.names import RELIGIONS
 from sepakat_synthetic.persons import SCHOOL_TYPES
@@ -26,6 +27,18 @@ def _label(labels: tuple[str, ...], index: np.ndarray, missing: np.ndarray | Non
     return pa.DictionaryArray.from_arrays(
         pa.array(np.asarray(index, dtype=np.int32), mask=missing), pa.array(labels, type=pa.string())
     )
+
+
+def with_national_ids(table: pa.Table, province: str) -> pa.Table:
+    """`national_person_id` and `national_household_id` ("<province>-<id>"), unless the table has them: two records
+    in different provinces of a national sample are the same human exactly when their national_person_id is equal.
+    NULL where the record has no person (household files)."""
+    for column in ("person_id", "household_id"):
+        name = f"national_{column}"
+        if name not in table.column_names:
+            ids = pc.binary_join_element_wise(f"{province}-", table[column].cast(pa.string()), "")
+            table = table.append_column(name, ids)
+    return table
 
 
 def household_truth(h: pd.DataFrame) -> pa.Table:

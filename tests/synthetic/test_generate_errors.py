@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sepakat_synthetic import ErrorRates
+from sepakat_synthetic import ErrorRates, name_noise
 
 RATES = ErrorRates()
 NIK_FLAGS = ["nik_missing", "nik_digit_error", "nik_transposition"]
@@ -132,3 +133,10 @@ def test_stale_dtks_records_list_the_dead_and_movers_at_their_old_village(
     )
     assert len(stale) > 0
     assert (stale["kode_desa"] == stale["previous_village_code"]).all()
+
+
+def test_a_typo_in_a_name_cut_to_one_letter_still_makes_a_slip() -> None:
+    """A reordering can cut a Balinese "I Made" to "I" before its typo is applied."""
+    rnd = random.Random(0)
+    assert name_noise.typo("I", rnd) == "II"
+    assert name_noise.typo("Made", rnd) != "Made"

@@ -133,4 +133,4 @@ def test_gorontalo_uses_its_own_regions_and_mostly_muslim_names(
 
 def test_rejects_unknown_provinces(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="province"):
-        generate(tmp_path, persons=10, province="31")
+        generate(tmp_path, persons=10, province="99")

@@ -46,9 +46,14 @@ def test_kemendagri_codes_nest_and_villages_follow_kelurahan_desa_numbering() ->
     assert serial[kelurahan].between(1001, 1999).all() and serial[~kelurahan].between(2001, 2999).all()
     city = villages["regency_code"].str[2] == "7"
     assert kelurahan[city].all()
-    per_regency = districts.groupby("regency_code").size()
+    hand_tuned = districts["province_code"].isin(list(regions.HAND_TUNED))
+    per_regency = districts[hand_tuned].groupby("regency_code").size()
     assert per_regency[per_regency.index.str[2] != "7"].between(8, 24).all()
-    assert villages.groupby("parent_code").size().between(6, 16).all()
+    per_district = villages.groupby("parent_code").size()
+    tuned_district = per_district.index.str[:2].isin(list(regions.HAND_TUNED))
+    assert per_district[tuned_district].between(6, 16).all()
+    low, high = regions.GENERATED_VILLAGES_PER_DISTRICT
+    assert per_district[~tuned_district].between(low, high).all()
     assert frame["latitude"].between(-11.5, 6.5).all() and frame["longitude"].between(94.5, 141.5).all()
 
 
@@ -94,3 +99,19 @@ def test_national_seed_meta_names_the_installed_packages() -> None:
     seeds = yaml.safe_load((SEEDS_DIR / "reference" / "_reference.yml").read_text(encoding="utf-8"))["seeds"]
     meta = next(seed for seed in seeds if seed["name"] == "ref_national_regions")["config"]["meta"]
     assert meta["packages"] == national_reference.source_versions()
+
+
+def test_generated_provinces_have_every_real_regency_and_district_with_its_name() -> None:
+    """The 36 provinces beside NTT and Gorontalo take their regencies and districts from the current decree."""
+    frame, _ = regions.build_reference()
+    decree = regions.current_decree()
+    assert set(frame.loc[frame["level"] == "province", "region_code"]) == set(
+        decree.loc[decree["level"] == "province", "region_code"]
+    )
+    for level in ("regency", "district"):
+        ours = frame[(frame["level"] == level) & ~frame["province_code"].isin(list(regions.HAND_TUNED))]
+        real = decree[(decree["level"] == level) & ~decree["province_code"].isin(list(regions.HAND_TUNED))]
+        assert sorted(ours["region_code"]) == sorted(real["region_code"])
+    districts = frame[frame["level"] == "district"].set_index("region_code")["name"]
+    real_districts = decree[decree["level"] == "district"].set_index("region_code")["name"]
+    assert districts.loc["317101"] == real_districts.loc["317101"] == "Gambir"
