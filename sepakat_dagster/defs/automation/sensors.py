@@ -10,6 +10,7 @@ import dagster as dg
 from sepakat_dagster import duckdb_limits
 from sepakat_dagster.defs.automation.jobs import refresh_job
 from sepakat_dagster.defs.automation.resources import AlertsFile
+from sepakat_dagster.defs.national.definitions import national_job
 from sepakat_dagster.defs.resources import LandingDirectory, Warehouse
 from sepakat_dagster.defs.sources.catalog import load_catalog
 from sepakat_dagster.defs.sources.loader import UnusableFileError, find_landed_file
@@ -89,7 +90,7 @@ def _refresh_request(province: str, changed: list[str], current: dict[str, str],
 
 
 @dg.run_failure_sensor(
-    monitored_jobs=[refresh_job],
+    monitored_jobs=[refresh_job, national_job],
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Append an alert record (run, job, failed steps, error) to the alerts file and log it.",
 )

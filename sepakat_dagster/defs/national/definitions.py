@@ -19,6 +19,8 @@ from sepakat_dagster.defs.national.inputs import ProvinceWarehouses
 from sepakat_dagster.defs.resources import Warehouse, located
 
 JOB = "national"
+national_job = dg.define_asset_job(JOB, selection=dg.AssetSelection.groups(GROUP),
+                                   description="The national pass over every published province warehouse.")
 
 
 def province_warehouses() -> ProvinceWarehouses:
@@ -40,13 +42,17 @@ def national_resources(provinces: ProvinceWarehouses | None = None, warehouse: P
 @dg.definitions
 def national() -> dg.Definitions:
     """The pass in the code location, after the provinces: its own job (`national`), never part of a province's
-    refresh. The person model resource is the linkage stage's."""
+    refresh, and its nightly schedule. The person model resource is the linkage stage's."""
     assets, checks = national_assets()
     resources = {key: value for key, value in national_resources().items() if key != "person_model"}
-    return dg.Definitions(assets=assets, asset_checks=checks, resources=resources,
-                          jobs=[dg.define_asset_job(JOB, selection=dg.AssetSelection.groups(GROUP),
-                                                    description="The national pass over every published province "
-                                                    "warehouse.")])
+    nightly = dg.ScheduleDefinition(
+        name="nightly_national", job=national_job, cron_schedule="0 5 * * *", execution_timezone="Asia/Jakarta",
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+        description="The national pass at 05:00 in Jakarta, three hours after the provinces' refreshes: it reads "
+        "whatever each province has published by then (a province still running or failed counts with its last "
+        "published run).")
+    return dg.Definitions(assets=assets, asset_checks=checks, resources=resources, jobs=[national_job],
+                          schedules=[nightly])
 
 
 def national_definitions(provinces: ProvinceWarehouses | None = None, warehouse: Path | None = None) -> dg.Definitions:
@@ -56,8 +62,7 @@ def national_definitions(provinces: ProvinceWarehouses | None = None, warehouse:
         assets=assets,
         asset_checks=checks,
         resources=national_resources(provinces, warehouse),
-        jobs=[dg.define_asset_job(JOB, selection=dg.AssetSelection.groups(GROUP),
-                                  description="The national pass over every published province warehouse.")],
+        jobs=[national_job],
         executor=dg.in_process_executor,
     )
 
