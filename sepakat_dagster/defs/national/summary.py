@@ -38,12 +38,13 @@ def _flags_section(con: duckdb.DuckDBPyConnection) -> str:
 
 def _evaluation_section(con: duckdb.DuckDBPyConnection) -> str:
     rows = con.execute(f"select level, segment, precision, recall, f1 from {evaluate.LINKAGE} order by all").fetchall()
-    lines = [f"{'measure':<12}{'records':<28}{'precision':>11}{'recall':>10}{'F1':>10}"]
+    lines = [f"{'measure':<25}{'records':<24}{'precision':>11}{'recall':>10}{'F1':>10}"]
     for level, segment, precision, recall, f1 in rows:
         cells = [f"{value:>{width}.2%}" if value is not None else f"{'-':>{width}}"
                  for value, width in ((precision, 11), (recall, 10), (f1, 10))]
-        lines.append(f"{level:<12}{segment:<28}{''.join(cells)}")
-    return "Cross-province linkage against the ground truth\n" + "\n".join(lines)
+        lines.append(f"{level:<25}{segment:<24}{''.join(cells)}")
+    return ("Cross-province linkage against the ground truth (pairs of province persons who are one human)\n"
+            + "\n".join(lines))
 
 
 def render_summary(warehouse: Path) -> str:
