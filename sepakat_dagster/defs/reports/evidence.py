@@ -40,7 +40,11 @@ def check_specs(definitions: dg.Definitions) -> list[dg.AssetCheckSpec]:
 
 
 def collect_gates(instance: dg.DagsterInstance, definitions: dg.Definitions) -> list[CheckResult]:
-    specs = check_specs(definitions)
+    """The latest result of every check of a province's graph (the partitioned assets; the national pass's checks
+    are the national warehouse's, not a province's)."""
+    graph = definitions.resolve_asset_graph()
+    specs = [spec for spec in check_specs(definitions)
+             if graph.has(spec.asset_key) and graph.get(spec.asset_key).partitions_def is not None]
     latest = latest_check_results(instance, [spec.key for spec in specs])
     return [
         CheckResult(asset=spec.asset_key.to_user_string(), check=spec.name, status=latest[spec.key][0],

@@ -46,13 +46,16 @@ class Pipeline:
 
 
 def graph_definitions() -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefinition]]:
-    """Every executable asset and every asset check of the code location, before its resources are bound (the
-    tests bind their own)."""
+    """Every executable asset and asset check of a province's graph (the code location without the national pass,
+    which runs after the provinces), before its resources are bound (the tests bind their own)."""
     from sepakat_dagster.definitions import defs
 
     definitions = defs()
-    assets = [a for a in definitions.assets or [] if isinstance(a, dg.AssetsDefinition) and a.is_executable]
-    checks = [c for c in definitions.asset_checks or [] if isinstance(c, dg.AssetChecksDefinition)]
+    assets = [a for a in definitions.assets or [] if isinstance(a, dg.AssetsDefinition) and a.is_executable
+              and a.partitions_def is not None]
+    keys = {key for a in assets for key in a.keys}
+    checks = [c for c in definitions.asset_checks or [] if isinstance(c, dg.AssetChecksDefinition)
+              and {check.asset_key for check in c.check_keys} <= keys]
     return assets, checks
 
 
