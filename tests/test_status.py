@@ -79,7 +79,7 @@ def test_failed_checks_of_a_refresh_are_listed_by_name_never_with_their_values(d
                          jobs=[dg.define_asset_job("refresh")]).resolve_job_def("refresh")
     monkeypatch.setenv("DAGSTER_HOME", str(delivered.home))
     with dg.DagsterInstance.get() as instance:
-        failed = job.execute_in_process(instance=instance, raise_on_error=False, partition_key="53")
+        failed = job.execute_in_process(instance=instance, raise_on_error=False)
     assert not failed.success
 
     completed = delivered.sepakat("status", "--data-dir", "data", "--landing", "delivered/landing")

@@ -5,8 +5,10 @@ Each roll-up `national.<mart>` holds, per key of the mart (programme and compone
 one row per province (region_level 'province': the province's own total as its warehouse publishes it) and one
 national row (region_level 'nation'), summed over every province's regency rows. The two paths are independent,
 so the reconciliation (the national row equals the sum of the province rows, per key and measure) also catches
-a province whose total disagrees with its regencies. Rows of records without a known province (a province row
-with no province code) stay in the province's own marts; both paths leave them out alike.
+a province whose total disagrees with its regencies. Rows of records without a known region (a row with no
+province code: the members of a household row the loader quarantined) count for the province whose warehouse holds
+them, on both paths: every warehouse serves one province, so the national totals are the sum of the provinces'
+whole totals.
 
 The published version `national.<mart>_published` withholds every count from 1 to `min_cell_count - 1` (the
 province marts' threshold, dbt var) and, by secondary suppression on the identity "nation = sum of provinces",
@@ -36,7 +38,7 @@ def _select(rollup: Rollup, level: str) -> str:
         select '{level}' as region_level, '{{province}}' as region_code, '{{province}}' as province_code,
             {keys}{labels}{measures}
         from {{catalog}}.{rollup.source}
-        where region_level = '{level}' and province_code = '{{province}}'
+        where region_level = '{level}' and coalesce(province_code, '{{province}}') = '{{province}}'
         group by all
     """
 

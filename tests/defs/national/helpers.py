@@ -186,9 +186,11 @@ def _marts(con: duckdb.DuckDBPyConnection, province: str) -> None:
             totals = [sum(column) for column in zip(*regency_values, strict=True)]
             con.execute(f"insert into {rollup.source} values ({', '.join(['?'] * len(columns))})",
                         ["province", province, province, None, *key_values, *label_values, *totals])
-        # Records without a known province: a province row with no code, left out of every national figure.
-        con.execute(f"insert into {rollup.source} (region_level, {', '.join(rollup.measures)}) values "
-                    f"('province', {', '.join(['1'] * len(rollup.measures))})")
+        # Records without a known region (members of a household row the loader quarantined): a row with no codes
+        # at each level, as the province marts make it; they count for the province whose warehouse holds them.
+        for level in ("regency", "province"):
+            con.execute(f"insert into {rollup.source} (region_level, {', '.join(rollup.measures)}) values "
+                        f"('{level}', {', '.join(['1'] * len(rollup.measures))})")
 
 
 def _truth(rows: list[Record], folder: Path) -> None:
