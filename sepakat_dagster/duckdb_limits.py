@@ -51,7 +51,7 @@ class DuckDBLimits:
 def limits(warehouse: Path | str | None = None) -> DuckDBLimits:
     """The limits from the environment; the spill folder defaults to one beside `warehouse` (or the default
     warehouse), on the disk that already holds the province's data."""
-    folder = Path(warehouse).parent if warehouse else paths.warehouse_path().parent
+    folder = Path(warehouse).parent if warehouse else paths.province_warehouse().parent
     threads = os.environ.get(THREADS_ENV)
     return DuckDBLimits(
         memory_limit=os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT,

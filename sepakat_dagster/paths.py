@@ -136,14 +136,9 @@ def served_provinces(landing: str, codes: Sequence[str]) -> list[str]:
     return [code for code in codes if fill_province(landing, code, LANDING.variable).is_dir()]
 
 
-def province_warehouse(province: str) -> Path:
-    """One province's published warehouse file."""
-    return WAREHOUSE.path(province)
-
-
-def warehouse_path(province: str = DEMO_PROVINCE) -> Path:
-    """A province's warehouse file (the demo province's unless named), for the code that runs outside a Dagster run:
-    dbt's environment, DuckDB's spill folder and the command's defaults."""
+def province_warehouse(province: str = DEMO_PROVINCE) -> Path:
+    """One province's published warehouse file (the demo province's unless named: the default for code outside a
+    Dagster run, such as dbt's environment and DuckDB's spill folder)."""
     return WAREHOUSE.path(province)
 
 

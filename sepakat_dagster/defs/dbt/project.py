@@ -9,7 +9,7 @@ from pathlib import Path
 from dagster_dbt import DbtProject
 
 from sepakat_dagster import duckdb_limits
-from sepakat_dagster.paths import DBT_PROJECT_DIR, warehouse_path
+from sepakat_dagster.paths import DBT_PROJECT_DIR, province_warehouse
 
 # The dbt next to this interpreter: an un-activated virtualenv must not fall back to another dbt on PATH.
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
@@ -28,7 +28,7 @@ def sepakat_dbt_project() -> DbtProject:
 def prepare_manifest() -> Path:
     """Parse the dbt project into target/manifest.json, which the dbt assets read when they are defined."""
     # The profile names the warehouse through an env var; parsing needs a value but never opens the file.
-    env = {"SEPAKAT_WAREHOUSE": str(warehouse_path()), **duckdb_limits.environment(), **os.environ}
+    env = {"SEPAKAT_WAREHOUSE": str(province_warehouse()), **duckdb_limits.environment(), **os.environ}
     subprocess.run(
         [str(DBT_EXECUTABLE), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
          "--profiles-dir", str(DBT_PROJECT_DIR)],
