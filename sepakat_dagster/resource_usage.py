@@ -18,8 +18,13 @@ MIB = 1024 * 1024
 
 
 def _children(pid: int) -> list[int]:
+    """The children of `pid`; none once it has ended (its /proc folder goes while it is being listed)."""
     found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").glob("*/children"))
+    except OSError:
+        return found
+    for task in tasks:
         try:
             found += [int(child) for child in task.read_text().split()]
         except OSError:

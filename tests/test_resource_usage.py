@@ -26,3 +26,9 @@ def test_the_metadata_gives_rows_per_second_only_with_rows():
     assert usage.metadata(1000)["rows_per_second"] == 500
     assert "rows_per_second" not in usage.metadata()
     assert set(usage.metadata()) >= {"seconds", "peak_memory_mib"}
+
+
+def test_a_process_that_has_ended_has_no_tree():
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    assert tree_rss_bytes(child.pid) is None
