@@ -35,6 +35,11 @@ def _deliver_again(root: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
                           instance=dg.DagsterInstance.ephemeral())
 
 
+def _provinces_written(result: dg.ExecuteInProcessResult) -> int:
+    (materialization,) = result.asset_materializations_for_node("national__flag_deliveries")
+    return materialization.metadata["provinces_written"].value
+
+
 def test_each_stale_province_receives_the_records_another_province_lists(national, sample: Path):
     (in_53,), (in_75,) = _delivered(sample, "53"), _delivered(sample, "75")
     assert _rows(in_53) == [("dtks", "D-53-M1", "75", FLAG_LISTED_ELSEWHERE),
@@ -55,7 +60,7 @@ def test_nothing_is_written_again_when_the_flags_did_not_change(national, sample
 
     assert result.success
     assert {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in root.glob("*/landing/**/*.csv")} == before
-    assert result.asset_materializations_for_node("national__flag_deliveries")[0].metadata["provinces_written"].value == 0
+    assert _provinces_written(result) == 0
 
 
 def test_changed_flags_are_written_whole_and_gone_flags_as_an_empty_delivery(national, sample: Path, tmp_path: Path):
@@ -74,4 +79,4 @@ def test_changed_flags_are_written_whole_and_gone_flags_as_an_empty_delivery(nat
     assert _rows(in_53) == [("dtks", "D-53-M1", "75", FLAG_LISTED_ELSEWHERE)]
     assert _rows(in_75) == []  # a header alone: the province drops its last flag on its next refresh
     assert not list(root.glob("*/landing/**/.*.partial"))
-    assert result.asset_materializations_for_node("national__flag_deliveries")[0].metadata["provinces_written"].value == 2
+    assert _provinces_written(result) == 2
