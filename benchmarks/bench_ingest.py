@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sepakat_dagster import duckdb_limits
 from sepakat_dagster.defs.sources.catalog import codec_of, load_catalog
-from sepakat_dagster.defs.sources.loader import find_landed_file, load_source
+from sepakat_dagster.defs.sources.loader import find_landed_file, is_delivered, load_source
 from sepakat_synthetic import generate
 
 
@@ -27,6 +27,8 @@ def load_all(landing: Path, warehouse: Path, encoding: str | None = None) -> Non
     total_rows, started = 0, time.perf_counter()
     with duckdb_limits.connect(warehouse) as con:
         for source in load_catalog().values():
+            if source.optional and not is_delivered(source, landing):
+                continue  # the national pass's flags: never generated
             if encoding:
                 source = dataclasses.replace(source, format=dataclasses.replace(source.format, encoding=encoding))
             landed = find_landed_file(source, landing)

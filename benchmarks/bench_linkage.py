@@ -24,7 +24,7 @@ from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE
 from sepakat_dagster.defs.linkage import cluster, deterministic, evaluate, model, predict, records
 from sepakat_dagster.defs.linkage.settings import THRESHOLDS
 from sepakat_dagster.defs.sources.catalog import load_catalog
-from sepakat_dagster.defs.sources.loader import find_landed_file, load_source
+from sepakat_dagster.defs.sources.loader import load_delivery
 from sepakat_dagster.paths import DBT_PROJECT_DIR
 from sepakat_synthetic import generate
 
@@ -44,7 +44,7 @@ def build_warehouse(workdir: Path, persons: int, seed: int) -> Path:
     generate(workdir, persons=persons, seed=seed)
     with duckdb.connect(str(warehouse)) as con:
         for source in load_catalog().values():
-            load_source(con, source, find_landed_file(source, workdir / "landing"))
+            load_delivery(con, source, workdir / "landing")
     env = {**os.environ, **duckdb_limits.environment(warehouse),
            "SEPAKAT_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     subprocess.run(

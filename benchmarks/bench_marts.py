@@ -24,7 +24,7 @@ import duckdb
 from sepakat_dagster import duckdb_limits
 from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE
 from sepakat_dagster.defs.sources.catalog import load_catalog
-from sepakat_dagster.defs.sources.loader import find_landed_file, load_source
+from sepakat_dagster.defs.sources.loader import load_delivery
 from sepakat_dagster.paths import DBT_PROJECT_DIR
 from sepakat_synthetic import generate
 
@@ -53,7 +53,7 @@ def main() -> None:
     warehouse = args.workdir / "warehouse.duckdb"  # the file stem is baked into dbt's compiled SQL
     with duckdb.connect(str(warehouse)) as con:
         for source in load_catalog().values():
-            load_source(con, source, find_landed_file(source, args.workdir / "landing"))
+            load_delivery(con, source, args.workdir / "landing")
     harmonisation = dbt(["seed"], warehouse, args.workdir)
     harmonisation += dbt(["run", "--selector", "harmonisation"], warehouse, args.workdir)
     record_map = args.workdir / "truth" / "record_map.parquet"

@@ -57,7 +57,8 @@ def waiting_deliveries(landing: Path, published: dict | None) -> tuple[list[Wait
         try:
             landed = find_landed_file(source, landing)
         except UnusableFileError:
-            missing.append(source.name)
+            if not source.optional:  # an optional source may never come (catalog.yml)
+                missing.append(source.name)
             continue
         before = loaded.get(source.name)
         if before and before["file_sha256"] == _sha256(landed.path):

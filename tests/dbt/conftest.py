@@ -17,7 +17,7 @@ import pytest
 from sepakat_dagster import duckdb_limits
 from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE
 from sepakat_dagster.defs.sources.catalog import load_catalog
-from sepakat_dagster.defs.sources.loader import find_landed_file, load_source
+from sepakat_dagster.defs.sources.loader import load_delivery
 from sepakat_dagster.paths import DBT_PROJECT_DIR
 
 # The marts build (dbt_project/selectors.yml, selector marts) as an exclusion beside a --select, where dbt's command
@@ -63,7 +63,7 @@ def load_landing(landing: Path, warehouse: Path) -> None:
     con = duckdb.connect(str(warehouse))
     try:
         for source in load_catalog().values():
-            load_source(con, source, find_landed_file(source, landing))
+            load_delivery(con, source, landing)
     finally:
         con.close()
 

@@ -6,6 +6,9 @@
 --   exclusion_error_rate = exclusion_errors / eligible      (eligible but not receiving)
 -- eligible = correctly_targeted + exclusion_errors; recipients = correctly_targeted + inclusion_errors.
 -- Receipt-based columns are NULL for a programme without a recipient list (PIP).
+-- listed_elsewhere: units that would be eligible here but whose person lives in another province, which lists them
+-- (the national pass's flags): in no count above, and not exclusion errors here; a recipient among them is an
+-- inclusion error (the second payment).
 with
 
 units as (
@@ -49,6 +52,7 @@ counted as (
             as {{ prefix }}inclusion_errors_not_in_reference,
         count(*) filter (where classification{{ suffix }} = 'exclusion_error') as {{ prefix }}exclusion_errors,
         {%- endfor %}
+        count(*) filter (where listed_elsewhere) as listed_elsewhere,
         count(*) filter (where receiving) as recipients
     from reported
     group by grouping sets (
@@ -73,6 +77,7 @@ final as (
         counted.reference_ranking,
         counted.receipt_known,
         cast(counted.eligible as bigint) as eligible,
+        cast(counted.listed_elsewhere as bigint) as listed_elsewhere,
         cast(case when counted.receipt_known then counted.recipients end as bigint) as recipients,
         {%- for prefix in ['', 'dtks_ranking_', 'p3ke_ranking_'] %}
         {%- if prefix %}

@@ -1,5 +1,6 @@
 """The national pass's assets (group `national`): the NIK index, cross-province scoring and persons, the
-targeting flags, the roll-ups with their blocking reconciliation, the evaluation, and its publication.
+targeting flags, the roll-ups with their blocking reconciliation, the evaluation, its publication, and the flags
+delivered back to each province's landing folder once published.
 
 Every step writes the national candidate warehouse (`national_warehouse`, a `Warehouse` like a province's), the
 published province warehouses attached read-only; `national/publish` swaps the candidate in only when every
@@ -7,11 +8,14 @@ step succeeded and every blocking check passed. Metadata carries counts, provinc
 name.
 """
 
+from datetime import UTC, datetime
+
 import dagster as dg
 
+from sepakat_dagster import duckdb_limits
 from sepakat_dagster.defs.linkage.resources import PersonModel
 from sepakat_dagster.defs.metadata import markdown_table
-from sepakat_dagster.defs.national import cluster, evaluate, nik_index, predict, rollups, targeting
+from sepakat_dagster.defs.national import cluster, deliveries, evaluate, nik_index, predict, rollups, targeting
 from sepakat_dagster.defs.national.inputs import ProvinceWarehouses, attached
 from sepakat_dagster.defs.publish.assets import PUBLISH_KEY as PROVINCE_PUBLISH_KEY
 from sepakat_dagster.defs.resources import Warehouse
@@ -28,6 +32,7 @@ TARGETING_FLAGS_KEY = dg.AssetKey(["national", "targeting_flags"])
 ROLLUPS_KEY = dg.AssetKey(["national", "rollups"])
 EVALUATION_KEY = dg.AssetKey(["national", "evaluation"])
 PUBLISH_KEY = dg.AssetKey(["national", "publish"])
+FLAG_DELIVERIES_KEY = dg.AssetKey(["national", "flag_deliveries"])
 
 
 SINKS = [TARGETING_FLAGS_KEY, ROLLUPS_KEY, EVALUATION_KEY]
@@ -216,5 +221,31 @@ def national_assets() -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDef
             "published_run": context.run.run_id, "warehouse_mib": round(size / 2**20, 1),
             "published": ", ".join(str(move.destination) for move in moves)})
 
+    @dg.asset(key=FLAG_DELIVERIES_KEY, deps=[PUBLISH_KEY], description="Each province's targeting flags (its "
+              "records of persons listed in another province) written to its landing folder as a delivery of "
+              "national_targeting_flags, from the published national warehouse, only when they changed.", **COMMON)
+    def flag_deliveries(context: dg.AssetExecutionContext, national_warehouse: Warehouse,
+                        provinces: ProvinceWarehouses) -> dg.MaterializeResult:
+        # Read from the published file (the run's candidate is gone once published), read-only: only what passed
+        # every gate goes back to the provinces.
+        today = datetime.now(UTC).date()
+        with duckdb_limits.connect(national_warehouse.published, read_only=True) as con:
+            done = [deliveries.deliver(con, code, provinces.landing(code), today)
+                    for code in deliveries.provinces(con)]
+        written = [d for d in done if d.outcome == deliveries.WRITTEN]
+        unreachable = [d.province for d in done if d.outcome == deliveries.NO_LANDING]
+        context.log.info(f"Targeting flags written for {len(written)} provinces; {len(done) - len(written)} unchanged "
+                         "or without a landing folder")
+        if unreachable:
+            context.log.warning(f"No landing folder for provinces {', '.join(unreachable)}: their flags were not "
+                                "delivered (docs/national.md)")
+        return dg.MaterializeResult(metadata={
+            "dagster/row_count": sum(d.rows for d in written), "provinces_written": len(written),
+            "provinces_without_landing_folder": len(unreachable),
+            "by_province": dg.MetadataValue.md(markdown_table(
+                [{"province": d.province, "delivery": d.outcome, "flagged_records": d.rows, "file": d.file_name or ""}
+                 for d in done], measures=True)),
+        })
+
     return ([person_records, nik_index_asset, scored_pairs, person_keys, targeting_flags, rollups_asset, evaluation,
-             publish], [persons_conserved, totals_reconcile, small_cells_suppressed])
+             publish, flag_deliveries], [persons_conserved, totals_reconcile, small_cells_suppressed])

@@ -24,11 +24,11 @@ national_job = dg.define_asset_job(JOB, selection=dg.AssetSelection.groups(GROUP
 
 
 def province_warehouses() -> ProvinceWarehouses:
-    """The province warehouses, their truth and the national truth where the code location's locations put them
-    (SEPAKAT_WAREHOUSE, SEPAKAT_TRUTH, SEPAKAT_NATIONAL_TRUTH): a partitioned deployment names them with
-    `{province}`."""
-    return ProvinceWarehouses(template=located(paths.WAREHOUSE), truth_template=located(paths.TRUTH),
-                              national_truth=located(paths.NATIONAL_TRUTH))
+    """The province warehouses, their landing folders, their truth and the national truth where the code location's
+    locations put them (SEPAKAT_WAREHOUSE, SEPAKAT_LANDING, SEPAKAT_TRUTH, SEPAKAT_NATIONAL_TRUTH): a partitioned
+    deployment names them with `{province}`."""
+    return ProvinceWarehouses(template=located(paths.WAREHOUSE), landing_template=located(paths.LANDING),
+                              truth_template=located(paths.TRUTH), national_truth=located(paths.NATIONAL_TRUTH))
 
 
 def national_resources(provinces: ProvinceWarehouses | None = None, warehouse: Path | None = None) -> dict:

@@ -30,13 +30,22 @@ def _filled(template: str, province: str) -> Path:
 
 
 class ProvinceWarehouses(dg.ConfigurableResource):
-    """Where each province's published warehouse is (`template`, a path with `{province}`), and, on generated data,
-    its ground truth (`truth_template`, optional) and the national truth folder (`national_truth`, optional: the
-    generator's movers.parquet and namesakes.parquet)."""
+    """Where each province's published warehouse is (`template`, a path with `{province}`), where its deliveries
+    land (`landing_template`, optional: the targeting flags go back there), and, on generated data, its ground
+    truth (`truth_template`, optional) and the national truth folder (`national_truth`, optional: the generator's
+    movers.parquet and namesakes.parquet)."""
 
     template: str = str(paths.WAREHOUSE.default())
+    landing_template: str = ""
     truth_template: str = ""
     national_truth: str = ""
+
+    def landing(self, province: str) -> Path | None:
+        """The province's landing folder, or None when the landing location names no province (a deployment that
+        serves one province from its own locations: the pass cannot tell where its deliveries land)."""
+        if paths.PROVINCE not in self.landing_template:
+            return None
+        return _filled(self.landing_template, province)
 
     def published(self) -> dict[str, Path]:
         """Province code -> published warehouse, for the provinces whose file exists."""

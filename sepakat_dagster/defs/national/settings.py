@@ -7,13 +7,14 @@ over `l.` / `r.` (two province persons' representative records), so a reviewer r
 
 from __future__ import annotations
 
+import csv
 import functools
 from dataclasses import dataclass, field
 
 import yaml
 
 from sepakat_dagster.defs.linkage.settings import THRESHOLDS
-from sepakat_dagster.paths import DBT_PROJECT_DIR
+from sepakat_dagster.paths import DBT_PROJECT_DIR, SEEDS_DIR
 
 # ---- the NIK index ------------------------------------------------------------------------------------------
 
@@ -101,8 +102,28 @@ REVIEW_PROBABILITY = THRESHOLDS.review
 # P3KE keep a record where it was first proposed); without a Regsosek record, the province of the latest record of
 # any registry; a tie goes to the smallest province code (deterministic).
 RESIDENCE_ORDER = "(registry = 'regsosek') desc, record_date desc nulls last, province_code"
-LIST_HERE = "list_here"
-FLAG_LISTED_ELSEWHERE = "flag_listed_elsewhere"
+# The two roles are named in a seed (seeds/marts/national_targeting_roles.csv), which the province marts read when
+# the flags come back to them: one spelling for the pass that writes a role and the province that reads it.
+ROLES_SEED = SEEDS_DIR / "marts" / "national_targeting_roles.csv"
+
+
+def _roles() -> tuple[str, str]:
+    """(the role of the residence province, the role of every other), from the seed; exactly one of each."""
+    with ROLES_SEED.open(encoding="utf-8", newline="") as handle:
+        roles = {row["targeting_role"]: row["listed_here"] == "true" for row in csv.DictReader(handle)}
+    here = [role for role, listed in roles.items() if listed]
+    elsewhere = [role for role, listed in roles.items() if not listed]
+    if len(here) != 1 or len(elsewhere) != 1:
+        raise ValueError(f"{ROLES_SEED.name} must name one role that lists the person and one that flags it")
+    return here[0], elsewhere[0]
+
+
+LIST_HERE, FLAG_LISTED_ELSEWHERE = _roles()
+
+# The flags travel back to each province as one more delivery in its landing folder (defs/national/deliveries.py,
+# read by the province as the catalogue source of this name): written after the national warehouse is published,
+# and only when its content changed, so that a province refreshes once per change, not once per national pass.
+FLAGS_SOURCE = "national_targeting_flags"
 
 # ---- national roll-ups ----------------------------------------------------------------------------------------
 

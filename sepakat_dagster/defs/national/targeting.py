@@ -3,7 +3,7 @@ the others flag their record as listed elsewhere (settings.RESIDENCE_ORDER, docs
 
 The flags are a national table per province person, with the programmes each province's published targeting
 list names the person for (so a duplicate listed in two provinces, a second payment, shows); a province's
-targeting list does not read them yet (the province refresh reading its flags back is a later step).
+targeting list applies them in its next refresh, from the delivery deliveries.py writes into its landing folder.
 """
 
 from __future__ import annotations

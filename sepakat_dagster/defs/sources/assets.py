@@ -11,8 +11,7 @@ from sepakat_dagster.defs.sources.loader import (
     LandedFile,
     LoadResult,
     UnusableFileError,
-    find_landed_file,
-    load_source,
+    load_delivery,
     preview_rows,
     recount_file,
     vintage_of,
@@ -71,12 +70,15 @@ def build_source_asset(source: Source) -> dg.AssetsDefinition:
     )
     def _load(context: dg.AssetExecutionContext, warehouse: Warehouse, landing: LandingDirectory):
         try:
-            landed = find_landed_file(source, landing.root)
             with measure() as usage, warehouse.get_connection() as con:
-                result = load_source(con, source, landed)
+                result = load_delivery(con, source, landing.root)
                 preview = preview_rows(con, source)
         except UnusableFileError as error:
             raise dg.Failure(description=str(error)) from None
+        if result is None:
+            context.log.info(f"{source.name}: nothing delivered (an optional source): the table is empty")
+            return dg.MaterializeResult(metadata={"dagster/row_count": 0, "rows_read": 0, "file": "none delivered",
+                                                  "preview": dg.MetadataValue.md(markdown_table(preview))})
         context.log.info(f"{result.file_name}: read as {result.encoding}; {result.rows_read} records")
         if result.rows_quarantined:
             context.log.warning(
@@ -102,10 +104,15 @@ def build_conservation_check(source: Source) -> dg.AssetChecksDefinition:
     )
     def _check(warehouse: Warehouse, landing: LandingDirectory) -> dg.AssetCheckResult:
         with warehouse.get_connection() as con:
-            file_name = con.execute(
+            last_load = con.execute(
                 "select file_name from audit.source_loads where source = ? order by loaded_at desc limit 1",
                 [source.name],
-            ).fetchone()[0]
+            ).fetchone()
+            if last_load is None:  # an optional source never delivered: its table must be empty
+                loaded = con.execute(f"select count(*) from raw.{source.name}").fetchone()[0]
+                return dg.AssetCheckResult(passed=loaded == 0, description="nothing delivered",
+                                           metadata={"records_read": 0, "records_loaded": loaded})
+            file_name = last_load[0]
             path = landing.root / file_name
             if not path.exists():
                 return dg.AssetCheckResult(

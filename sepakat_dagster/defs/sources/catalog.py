@@ -94,6 +94,7 @@ class Source:
     key: tuple[str, ...]
     columns: tuple[Column, ...] = field(repr=False)
     max_quarantine_share: float = 0.5
+    optional: bool = False  # may be absent (no rows) or hold no data rows: catalog.yml says which and why
 
 
 def normalise_header(header: str) -> str:
@@ -134,6 +135,7 @@ def _source(name: str, raw: dict) -> Source:
         key=tuple(raw["key"]),
         columns=columns,
         max_quarantine_share=raw.get("max_quarantine_share", 0.5),
+        optional=bool(raw.get("optional", False)),
     )
 
 

@@ -95,6 +95,11 @@ def vintage_of(file_name: str) -> date | None:
     return date.fromordinal(next_month.toordinal() - 1)
 
 
+def is_delivered(source: Source, landing_dir: Path) -> bool:
+    """Whether any file matches the source's pattern (an optional source may have none)."""
+    return any(landing_dir.glob(source.path))
+
+
 def find_landed_file(source: Source, landing_dir: Path) -> LandedFile:
     """The newest delivery of a source: highest vintage, then name, so the choice is deterministic."""
     candidates = sorted(landing_dir.glob(source.path))
@@ -488,10 +493,41 @@ def load_source(
     )
 
 
+def load_absent(con: duckdb.DuckDBPyConnection, source: Source) -> None:
+    """An optional source with no delivery: raw.<source> empty, with its columns typed as a load would type them,
+    and no quarantine rows for it; audit.source_loads records no load (there was none)."""
+    if not source.optional:
+        raise UnusableFileError(f"{source.name}: no file matching '{source.path}' in the landing directory")
+    ensure_audit_tables(con)
+    columns = ", ".join(f"null::{SQL_TYPES[c.type]} as {c.name}" for c in source.columns)
+    con.execute("begin transaction")
+    try:
+        con.execute(f"create or replace table raw.{source.name} as select {columns}, null::varchar as _source_file,"
+                    " null::bigint as _source_line where false")
+        con.execute("delete from audit.quarantine where source = ?", [source.name])
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def load_delivery(
+    con: duckdb.DuckDBPyConnection, source: Source, landing_dir: Path, seeds_dir: Path = SEEDS_DIR
+) -> LoadResult | None:
+    """The newest delivery of `source` in `landing_dir` into raw.<source>; None when an optional source has none
+    (its table then empty). Raises UnusableFileError for a required source without a file."""
+    if source.optional and not is_delivered(source, landing_dir):
+        load_absent(con, source)
+        return None
+    return load_source(con, source, find_landed_file(source, landing_dir), seeds_dir)
+
+
 def _refuse_mostly_bad(
     source: Source, landed: LandedFile, rows_read: int, rows_quarantined: int, reasons: dict[str, int]
 ) -> None:
     if rows_read == 0:
+        if source.optional:  # a header alone: nothing to deliver this time (catalog.yml, `optional`)
+            return
         raise UnusableFileError(f"{landed.name}: the file has no data rows")
     share = rows_quarantined / rows_read
     if share > source.max_quarantine_share:

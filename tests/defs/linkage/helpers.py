@@ -11,7 +11,7 @@ import duckdb
 from sepakat_dagster import duckdb_limits
 from sepakat_dagster.defs.dbt.project import DBT_EXECUTABLE
 from sepakat_dagster.defs.sources.catalog import load_catalog
-from sepakat_dagster.defs.sources.loader import find_landed_file, load_source
+from sepakat_dagster.defs.sources.loader import load_delivery
 from sepakat_dagster.paths import DBT_PROJECT_DIR
 
 
@@ -22,7 +22,7 @@ def build_person_warehouse(landing: Path, folder: Path) -> Path:
     warehouse = folder / "warehouse.duckdb"  # the file stem is baked into dbt's compiled SQL
     with duckdb.connect(str(warehouse)) as con:
         for source in load_catalog().values():
-            load_source(con, source, find_landed_file(source, landing))
+            load_delivery(con, source, landing)
     env = {**os.environ, **duckdb_limits.environment(warehouse),
            "SEPAKAT_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     # int_persons and its parents (seeds included) in one invocation; dbt's own tests are dbt's to run.

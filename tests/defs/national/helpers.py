@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from sepakat_dagster.defs.national.inputs import ProvinceWarehouses
 from sepakat_dagster.defs.national.settings import rollups
 
 PROVINCES = ("31", "53", "75")
@@ -218,12 +219,13 @@ def _national_truth(folder: Path) -> None:
 
 
 def build_sample(root: Path) -> Path:
-    """`root/<province>/warehouse.duckdb` and `root/<province>/truth/` for the three provinces, and
+    """`root/<province>/warehouse.duckdb`, `root/<province>/truth/` and an empty landing folder
+    `root/<province>/landing/` (where the pass delivers the targeting flags) for the three provinces, and
     `root/national_truth/`; returns root."""
     everything = records()
     for province in PROVINCES:
         rows = [r for r in everything if r.province == province]
-        (root / province).mkdir(parents=True, exist_ok=True)
+        (root / province / "landing").mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(root / province / "warehouse.duckdb"))
         _persons(con, rows)
         _marts(con, province)
@@ -231,3 +233,11 @@ def build_sample(root: Path) -> Path:
         _truth(rows, root / province / "truth")
     _national_truth(root / "national_truth")
     return root
+
+
+def province_warehouses(root: Path) -> ProvinceWarehouses:
+    """The sample under `root` as the pass's `provinces` resource: warehouses, landing folders and truth."""
+    return ProvinceWarehouses(template=str(root / "{province}" / "warehouse.duckdb"),
+                              landing_template=str(root / "{province}" / "landing"),
+                              truth_template=str(root / "{province}" / "truth"),
+                              national_truth=str(root / "national_truth"))

@@ -13,7 +13,7 @@ import pytest
 from sepakat_dagster import paths
 from sepakat_dagster.defs.marts.disclosure import violations
 from sepakat_dagster.defs.national import definitions
-from sepakat_dagster.defs.national.assets import PUBLISH_KEY, ROLLUPS_KEY
+from sepakat_dagster.defs.national.assets import FLAG_DELIVERIES_KEY, PUBLISH_KEY, ROLLUPS_KEY
 from sepakat_dagster.defs.national.inputs import ProvinceWarehouses, province_codes
 from sepakat_dagster.defs.national.rollups import published_table
 from sepakat_dagster.defs.national.settings import FLAG_LISTED_ELSEWHERE, LIST_HERE, rollups
@@ -24,28 +24,9 @@ from tests.defs.national.helpers import (
     PLANTED_NIKS,
     PROVINCES,
     SHARED_NIK,
-    build_sample,
+    province_warehouses,
 )
 from tests.defs.publish.helpers import file_digest
-
-
-def _provinces(root: Path) -> ProvinceWarehouses:
-    return ProvinceWarehouses(template=str(root / "{province}" / "warehouse.duckdb"),
-                              truth_template=str(root / "{province}" / "truth"),
-                              national_truth=str(root / "national_truth"))
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_sample(tmp_path_factory.mktemp("national_sample"))
-
-
-@pytest.fixture(scope="module")
-def national(sample: Path) -> tuple[dg.ExecuteInProcessResult, Path]:
-    warehouse = sample / "national" / "warehouse.duckdb"
-    result = definitions.run(_provinces(sample), warehouse, dg.DagsterInstance.ephemeral())
-    assert result.success
-    return result, warehouse
 
 
 def _rows(warehouse: Path, sql: str) -> list[tuple]:
@@ -69,7 +50,7 @@ def _published_copy(national, tmp_path: Path) -> Path:
 def test_the_provinces_are_the_38_of_the_decree_and_only_published_files_count(sample: Path):
     codes = province_codes()
     assert len(codes) == 38 and {"11", "31", "53", "75", "96"} <= set(codes)
-    assert sorted(_provinces(sample).published()) == sorted(PROVINCES)
+    assert sorted(province_warehouses(sample).published()) == sorted(PROVINCES)
 
 
 def test_a_mover_with_the_same_nik_is_linked_across_provinces(national):
@@ -199,7 +180,7 @@ def test_a_tampered_province_total_blocks_publication(national, sample: Path, tm
         con.execute("update marts.targeting_errors set eligible = eligible + 5 "
                     "where region_level = 'province' and province_code = '53'")
 
-    result = definitions.run(_provinces(root), warehouse, dg.DagsterInstance.ephemeral())
+    result = definitions.run(province_warehouses(root), warehouse, dg.DagsterInstance.ephemeral())
 
     assert not result.success
     checks = {e.event_specific_data.asset_check_key.name: e.event_specific_data
@@ -209,6 +190,7 @@ def test_a_tampered_province_total_blocks_publication(national, sample: Path, tm
     materialised = {e.asset_key for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"}
     assert ROLLUPS_KEY in materialised and PUBLISH_KEY not in materialised
     assert file_digest(warehouse) == published
+    assert not list(root.glob("*/landing/national"))  # no flags go back from a pass that did not publish
     assert not (warehouse.parent / "candidate").exists()
 
 
@@ -219,7 +201,8 @@ def test_the_definitions_hold_the_pass_its_blocking_checks_and_its_job():
     assert PUBLISH_KEY in keys and ROLLUPS_KEY in keys
     assert graph.get(PUBLISH_KEY).parent_keys >= {ROLLUPS_KEY}
     upstream = dg.AssetSelection.assets(PUBLISH_KEY).upstream().resolve(graph)
-    assert keys - upstream == set()
+    assert keys - upstream == {FLAG_DELIVERIES_KEY}  # only what was published goes back to the provinces
+    assert graph.get(FLAG_DELIVERIES_KEY).parent_keys == {PUBLISH_KEY}
     checks = {check.name for check in graph.asset_check_keys}
     assert checks == {"persons_conserved", "totals_reconcile", "small_cells_suppressed"}
     assert all(spec.blocking for definition in defs.asset_checks for spec in definition.check_specs)
@@ -245,7 +228,7 @@ def test_a_province_warehouse_without_a_column_the_pass_reads_is_refused_by_name
         con.execute("alter table intermediate.int_persons drop column district_code")
     warehouse = tmp_path / "national" / "warehouse.duckdb"
 
-    result = definitions.run(_provinces(root), warehouse, dg.DagsterInstance.ephemeral())
+    result = definitions.run(province_warehouses(root), warehouse, dg.DagsterInstance.ephemeral())
 
     assert not result.success and not warehouse.exists()
     failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
@@ -276,7 +259,7 @@ def test_the_provinces_follow_a_warehouse_location_with_a_province_placeholder(m
 def test_the_same_provinces_give_the_same_national_tables(national, sample: Path, tmp_path: Path):
     _, first = national
     second = tmp_path / "national" / "warehouse.duckdb"
-    assert definitions.run(_provinces(sample), second, dg.DagsterInstance.ephemeral()).success
+    assert definitions.run(province_warehouses(sample), second, dg.DagsterInstance.ephemeral()).success
     tables = ["national.person_keys", "national.cross_province_links", "national.nik_index", "national.review_queue",
               "national.targeting_flags", *(rollup.published for rollup in rollups())]
     for table in tables:

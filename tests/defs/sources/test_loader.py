@@ -14,6 +14,7 @@ from sepakat_dagster.defs.sources.loader import (
     LandedFile,
     UnusableFileError,
     find_landed_file,
+    load_absent,
     load_source,
     recount_file,
     vintage_of,
@@ -247,3 +248,30 @@ def test_vintage_and_newest_delivery(tmp_path):
     assert landed.name == "dtks/DTKS_ART_202506.csv"
     with pytest.raises(UnusableFileError, match="no file matching 'p3ke/P3KE_INDIVIDU_"):
         find_landed_file(load_catalog()["p3ke_individu"], tmp_path / "landing")
+
+
+def test_an_optional_source_may_hold_a_header_alone_or_be_absent(tmp_path, con, seeds):
+    flags = load_catalog()["national_targeting_flags"]
+    header = ",".join(column.name for column in flags.columns) + "\n"
+    landed = land(tmp_path, "national/national_targeting_flags_20261201.csv", header)
+    result = load_source(con, flags, landed, seeds)
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (0, 0, 0)
+    assert recount_file(con, flags, landed) == 0
+
+    load_absent(con, flags)  # nothing delivered: an empty table typed as a load types it, no quarantine rows
+    columns = con.execute("select column_name, data_type from information_schema.columns "
+                          "where table_name = 'national_targeting_flags' order by ordinal_position").fetchall()
+    assert columns[:3] == [("source_table", "VARCHAR"), ("record_id", "VARCHAR"), ("residence_province", "VARCHAR")]
+    assert con.execute("select count(*) from raw.national_targeting_flags").fetchone()[0] == 0
+    with pytest.raises(UnusableFileError, match="no file matching"):
+        load_absent(con, dtks_art())  # every other source must be delivered
+
+
+def test_a_flag_naming_an_unknown_province_is_quarantined_by_field(tmp_path, con, seeds):
+    body = ("source_table,record_id,residence_province,targeting_role\n"
+            "dtks_art,537100000000001,53,flag_listed_elsewhere\n"
+            "dtks_art,537100000000002,99,flag_listed_elsewhere\n")
+    landed = land(tmp_path, "national/national_targeting_flags_20261201.csv", body)
+    result = load_source(con, load_catalog()["national_targeting_flags"], landed, seeds)
+    assert (result.rows_read, result.rows_loaded) == (2, 1)
+    assert quarantine(con) == [(3, "residence_province", "unknown kemendagri province code")]

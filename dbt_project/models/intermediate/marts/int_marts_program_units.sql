@@ -7,6 +7,11 @@
 -- max_components_per_family per family. eligible: qualifies and the family's decile under the rule's ranking is
 -- at most max_decile; eligible_under_dtks / eligible_under_p3ke: the same with that registry's decile instead.
 -- receiving: DTKS receipt (program_delivery); NULL when no recipient list is a source (PIP).
+-- listed_elsewhere: the unit's person (the person, or the family's head) lives in another province, which lists the
+-- person (the national pass's flags, int_marts_persons_listed_elsewhere): such a unit is eligible under no ranking
+-- here, so it is on no targeting list here and is no exclusion error here; if it receives the programme here, that
+-- is the second payment, an inclusion error (not eligible). listed_elsewhere is true where the unit would otherwise
+-- be eligible under the rule's ranking; listed_in_province names the province that lists the person.
 -- classification (per ranking): correctly_targeted, exclusion_error (eligible, not receiving),
 -- inclusion_error_not_in_reference (receiving, the ranking does not list the family),
 -- inclusion_error_not_eligible (receiving, listed but not eligible), not_targeted; NULL when receipt is unknown.
@@ -25,6 +30,10 @@ families as (
 
 persons as (
     select * from {{ ref('int_marts_persons') }}
+),
+
+listed_elsewhere as (
+    select person_id, residence_province from {{ ref('int_marts_persons_listed_elsewhere') }}
 ),
 
 person_context as (
@@ -229,20 +238,26 @@ assessed as (
         program_rules.max_decile,
         all_units.qualifies,
         all_units.receiving,
+        listed_elsewhere.residence_province as listed_in_province,
         case when all_units.component = 'all' then null else program_rules.annual_amount_idr end
             as annual_amount_idr
     from all_units
     inner join program_rules
         on all_units.program = program_rules.program and all_units.component = program_rules.component
     inner join families on all_units.family_key = families.family_key
+    left join listed_elsewhere on all_units.person_id = listed_elsewhere.person_id
 ),
 
 eligibility as (
     select
         *,
-        qualifies and coalesce(reference_decile <= max_decile, false) as eligible,
-        qualifies and coalesce(dtks_decile <= max_decile, false) as eligible_under_dtks,
-        qualifies and coalesce(p3ke_decile <= max_decile, false) as eligible_under_p3ke
+        listed_in_province is null and qualifies and coalesce(reference_decile <= max_decile, false) as eligible,
+        listed_in_province is null and qualifies and coalesce(dtks_decile <= max_decile, false)
+            as eligible_under_dtks,
+        listed_in_province is null and qualifies and coalesce(p3ke_decile <= max_decile, false)
+            as eligible_under_p3ke,
+        listed_in_province is not null and qualifies and coalesce(reference_decile <= max_decile, false)
+            as listed_elsewhere
     from assessed
 ),
 
@@ -269,6 +284,8 @@ final as (
         eligible,
         eligible_under_dtks,
         eligible_under_p3ke,
+        listed_elsewhere,
+        listed_in_province,
         receiving,
         {%- for suffix, flag, decile in [('', 'eligible', 'reference_decile'),
                                          ('_dtks', 'eligible_under_dtks', 'dtks_decile'),
@@ -284,7 +301,7 @@ final as (
         {%- endfor %}
         annual_amount_idr
     from eligibility
-    where eligible or eligible_under_dtks or eligible_under_p3ke or coalesce(receiving, false)
+    where eligible or eligible_under_dtks or eligible_under_p3ke or listed_elsewhere or coalesce(receiving, false)
 )
 
 select * from final
