@@ -57,6 +57,10 @@ def national_assets() -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDef
     def person_records(context: dg.AssetExecutionContext, national_warehouse: Warehouse,
                        provinces: ProvinceWarehouses) -> dg.MaterializeResult:
         published = _provinces(provinces)
+        outdated = provinces.outdated()
+        for code, missing in sorted(outdated.items()):
+            context.log.warning(f"Province {code} left out: its published warehouse predates this release "
+                                f"(no {', '.join(missing)}); its next refresh brings it in")
         with measure() as usage, national_warehouse.get_connection() as con, attached(con, published) as catalogs:
             rows = nik_index.copy_records(con, catalogs)
             by_province = con.execute(f"""
@@ -67,6 +71,7 @@ def national_assets() -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDef
         return dg.MaterializeResult(metadata={
             "dagster/row_count": rows, **usage.metadata(rows), "provinces_read": len(published),
             "provinces": ", ".join(sorted(published)),
+            "provinces_left_out_until_refreshed": ", ".join(sorted(outdated)) or "none",
             "by_province": dg.MetadataValue.md(markdown_table(
                 [{"province": p, "records": r, "persons": n} for p, r, n in by_province], measures=True)),
         })

@@ -2,9 +2,11 @@
 each province's ground truth.
 
 The provinces are the 38 province rows of the national reference seed (ref_national_regions.csv); a province
-counts when its published warehouse file exists. The pass never opens a province file for writing and never reads
-a candidate: a province refresh that is running or failed leaves its last published file, which is what the
-nation sees.
+counts when its published warehouse file exists and holds every mart column the roll-ups read. The pass never
+opens a province file for writing and never reads a candidate: a province refresh that is running or failed leaves
+its last published file, which is what the nation sees. A warehouse an older release published (a column the
+roll-ups now read is missing) is left out and named until the province refreshes, as an unpublished one is: an
+upgrade rolls through the provinces without stopping the nation.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from sepakat_dagster import paths
+from sepakat_dagster import duckdb_limits, paths
+from sepakat_dagster.defs.national.settings import rollups
 from sepakat_dagster.provinces import province_codes
 
 NATIONAL_TRUTH = "national_truth"  # beside the provinces' folders in a generated national sample
@@ -47,10 +50,21 @@ class ProvinceWarehouses(dg.ConfigurableResource):
             return None
         return _filled(self.landing_template, province)
 
-    def published(self) -> dict[str, Path]:
+    def existing(self) -> dict[str, Path]:
         """Province code -> published warehouse, for the provinces whose file exists."""
         found = {code: _filled(self.template, code) for code in province_codes()}
         return {code: path for code, path in found.items() if path.exists()}
+
+    def published(self) -> dict[str, Path]:
+        """Province code -> published warehouse, for the provinces the pass can read (`outdated` names the rest)."""
+        outdated = self.outdated()
+        return {code: path for code, path in self.existing().items() if code not in outdated}
+
+    def outdated(self) -> dict[str, list[str]]:
+        """Province code -> the roll-up columns its published warehouse lacks, for the warehouses an older release
+        published."""
+        found = {code: missing_columns(path) for code, path in self.existing().items()}
+        return {code: missing for code, missing in found.items() if missing}
 
     def truth(self) -> dict[str, Path]:
         """Province code -> record_map.parquet, for the published provinces that have a ground truth."""
@@ -63,6 +77,16 @@ class ProvinceWarehouses(dg.ConfigurableResource):
         """`movers.parquet` or `namesakes.parquet` of the national truth, when there is one."""
         path = Path(self.national_truth) / name if self.national_truth else None
         return path if path and path.exists() else None
+
+
+def missing_columns(warehouse: Path) -> list[str]:
+    """The `marts.<mart>.<column>` the roll-ups read (keys, measures and labels) that `warehouse` does not hold."""
+    wanted = {(rollup.mart, column) for rollup in rollups()
+              for column in (*rollup.keys, *rollup.measures, *rollup.labels)}
+    with duckdb_limits.connect(warehouse, read_only=True) as con:
+        held = set(con.execute("select table_name, column_name from information_schema.columns "
+                               "where table_schema = 'marts'").fetchall())
+    return sorted(f"marts.{mart}.{column}" for mart, column in wanted - held)
 
 
 def alias(province: str) -> str:

@@ -235,6 +235,29 @@ def test_a_province_warehouse_without_a_column_the_pass_reads_is_refused_by_name
     assert "75: int_persons.district_code" in failure.event_specific_data.error.to_string()
 
 
+def test_a_province_an_older_release_published_is_left_out_and_named_until_it_refreshes(sample: Path,
+                                                                                        tmp_path: Path):
+    # A release that adds a measure to a rolled-up mart rolls through the provinces one refresh at a time: until a
+    # province refreshes, its warehouse lacks the column, and the nation goes on without it rather than stopping.
+    root = tmp_path / "sample"
+    shutil.copytree(sample, root, ignore=shutil.ignore_patterns("national"))
+    rollup = rollups()[0]
+    with duckdb.connect(str(root / "75" / "warehouse.duckdb")) as con:
+        con.execute(f"alter table {rollup.source} drop column {rollup.measures[-1]}")
+    warehouse = tmp_path / "national" / "warehouse.duckdb"
+
+    result = definitions.run(province_warehouses(root), warehouse, dg.DagsterInstance.ephemeral())
+
+    assert result.success
+    assert province_warehouses(root).outdated() == {"75": [f"{rollup.source}.{rollup.measures[-1]}"]}
+    metadata = next(m for m in result.get_asset_materialization_events()
+                    if m.asset_key.path[-1] == "person_records").materialization.metadata
+    assert metadata["provinces_left_out_until_refreshed"].value == "75"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert {row[0] for row in con.execute(f"select distinct province_code from {rollup.table} "
+                                              "where province_code is not null").fetchall()} == {"31", "53"}
+
+
 def test_the_national_warehouse_is_a_location_of_its_own(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     monkeypatch.delenv(paths.NATIONAL_WAREHOUSE.variable, raising=False)
     assert paths.NATIONAL_WAREHOUSE.path() == paths.DEFAULT_DATA_DIR / "national" / "warehouse.duckdb"
@@ -249,11 +272,11 @@ def test_the_provinces_follow_a_warehouse_location_with_a_province_placeholder(m
     (tmp_path / "75").mkdir()
     (tmp_path / "75" / "warehouse.duckdb").touch()
     provinces = definitions.national_resources()["provinces"].process_config_and_initialize()
-    assert provinces.published() == {"75": tmp_path / "75" / "warehouse.duckdb"}
+    assert provinces.existing() == {"75": tmp_path / "75" / "warehouse.duckdb"}
 
     monkeypatch.setenv(paths.WAREHOUSE.variable, str(tmp_path / "warehouse.duckdb"))  # one file: whose province?
     with pytest.raises(ValueError, match="placeholder"):
-        definitions.national_resources()["provinces"].process_config_and_initialize().published()
+        definitions.national_resources()["provinces"].process_config_and_initialize().existing()
 
 
 def test_the_same_provinces_give_the_same_national_tables(national, sample: Path, tmp_path: Path):
