@@ -33,7 +33,8 @@ def _flags_section(con: duckdb.DuckDBPyConnection) -> str:
     lines = [f"{'province':<10}{'listed here':>13}{'flagged (listed elsewhere)':>28}{'of them on its list':>21}"]
     lines += [f"{p:<10}{here:>13,}{flagged:>28,}{on_list:>21,}" for p, here, flagged, on_list in rows]
     return ("Cross-province duplicates on the targeting lists (listed in the province of current residence, "
-            "flagged in the others)\n" + "\n".join(lines))
+            "flagged in the others)\n" + "\n".join(lines) + "\nThe flags go to each province's landing folder "
+            "(national/); a province's next refresh takes the persons another province lists off its list.")
 
 
 def _evaluation_section(con: duckdb.DuckDBPyConnection) -> str:
