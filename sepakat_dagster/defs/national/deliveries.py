@@ -84,8 +84,8 @@ def deliver(con: duckdb.DuckDBPyConnection, province: str, landing: Path | None,
         current = None
     target = landing / _file_name(current.vintage if current else None, today)
     partial = landing / f".{FLAGS_SOURCE}.partial"  # matches no pattern of the catalogue
-    con.execute(f"copy ({_rows(province)}) to {sql_literal(str(partial))} (format csv, header true, delimiter ',')")
-    rows = con.execute(f"select count(*) from ({_rows(province)})").fetchone()[0]
+    (rows,) = con.execute(f"copy ({_rows(province)}) to {sql_literal(str(partial))} "
+                          "(format csv, header true, delimiter ',')").fetchone()  # COPY returns its row count
     unchanged = _digest(partial) == _digest(current.path) if current else rows == 0
     if unchanged:  # the same flags (or none, never delivered): the province has nothing new to load
         partial.unlink()
