@@ -68,7 +68,9 @@
 
 {#- DuckDB ignores NULL elements (false when nothing else is shared); Spark's arrays_overlap answers NULL then. -#}
 {% macro spark__list_has_any(left, right) -%}
-    arrays_overlap(filter({{ left }}, element -> element is not null), filter({{ right }}, element -> element is not null))
+    arrays_overlap(
+        filter({{ left }}, element -> element is not null), filter({{ right }}, element -> element is not null)
+    )
 {%- endmacro %}
 
 
