@@ -107,7 +107,7 @@
     {#- In every group of every total where the withheld cells can be recovered, the cell to withhold next. #}
     marks_{{ pass }}_{{ loop.index }} as (
         {%- for total in totals %}{%- set t = loop.index %}
-        select arg_min(__row, __rank_{{ unit }} + case when __total_{{ t }} then 1e12 else 0 end)
+        select {{ min_by('__row', '__rank_' ~ unit ~ ' + case when __total_' ~ t ~ ' then 1e12 else 0 end') }}
             filter (where not __suppressed_{{ unit }}) as __row
         from pass_{{ pass - 1 }}
         where __members_{{ t }}

@@ -1,6 +1,6 @@
 {#- The form in which codes and labels are looked up in the codebook seeds: text, trimmed, upper case. -#}
 {% macro code_key(expression) -%}
-upper(trim(cast({{ expression }} as varchar)))
+upper(trim(cast({{ expression }} as {{ dbt.type_string() }})))
 {%- endmacro %}
 
 {#-

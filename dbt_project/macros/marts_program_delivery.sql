@@ -52,18 +52,17 @@
   flag says so, a person programme when the person's does (programmes without a recipient list are left out).
 -#}
 {% macro programs_received(persons, families) -%}
-    list_filter(
-            [
-            {%- for delivery in program_delivery() if delivery.receipt_source != 'none' %}
-            {%- if delivery.family_receipt_column %}
-             case when {{ families }}.{{ delivery.family_receipt_column }} then '{{ delivery.program }}' end
-            {%- else %}
-             case when {{ persons }}.{{ delivery.person_receipt_column }} then '{{ delivery.program }}' end
-            {%- endif %}
-            {{- "," if not loop.last }}
-            {%- endfor %}],
-            lambda program: program is not null
-        )
+    {%- set programs = [] %}
+    {%- for delivery in program_delivery() if delivery.receipt_source != 'none' %}
+        {%- if delivery.family_receipt_column %}
+            {%- do programs.append('case when ' ~ families ~ '.' ~ delivery.family_receipt_column ~ " then '"
+                                   ~ delivery.program ~ "' end") %}
+        {%- else %}
+            {%- do programs.append('case when ' ~ persons ~ '.' ~ delivery.person_receipt_column ~ " then '"
+                                   ~ delivery.program ~ "' end") %}
+        {%- endif %}
+    {%- endfor %}
+    {{ list_filter(list_of(programs), 'program', 'program is not null') }}
 {%- endmacro %}
 
 

@@ -7,7 +7,7 @@
 {% macro welfare_decile_label(ranking_column, families) -%}
     case
             when {{ decile_under_ranking(ranking_column, families) }} is not null
-                then cast({{ decile_under_ranking(ranking_column, families) }} as varchar)
+                then cast({{ decile_under_ranking(ranking_column, families) }} as {{ dbt.type_string() }})
             when case {{ ranking_column }}
             {%- for source in registries() %}
                 when '{{ source.registry }}' then {{ families }}.in_{{ source.registry }}
@@ -19,9 +19,9 @@
 
 
 {#- Listed by every registry, with a decile in each, and no two of those deciles alike (one family, as many welfare
-    levels as registries). list_distinct drops NULLs, so a missing decile makes the list shorter. -#}
+    levels as registries). list_distinct drops NULLs (on both engines), so a missing decile makes the list shorter. -#}
 {% macro welfare_levels_all_differ(families) -%}
-    length(list_distinct([
-        {%- for source in registries() %}{{ families }}.{{ source.registry }}_decile{{ ", " if not loop.last }}{% endfor -%}
-    ])) = {{ registries() | length }}
+    {%- set deciles = [] %}
+    {%- for source in registries() %}{% do deciles.append(families ~ '.' ~ source.registry ~ '_decile') %}{% endfor -%}
+    {{ list_length(list_distinct(list_of(deciles))) }} = {{ registries() | length }}
 {%- endmacro %}

@@ -36,10 +36,11 @@
                 nik_parsed.*,
                 case
                     when nik_is_16_digits and nik_sex_from_day is not null
-                        then cast(try_strptime(
-                            lpad(cast(nik_day as varchar), 2, '0') || nik_month_field || cast(nik_birth_year as varchar),
-                            '%d%m%Y'
-                        ) as date)
+                        {%- set text = dbt.type_string() %}
+                        then {{ try_parse_date(
+                            "lpad(cast(nik_day as " ~ text ~ "), 2, '0') || nik_month_field"
+                            ~ " || cast(nik_birth_year as " ~ text ~ ")",
+                            '%d%m%Y') }}
                 end as nik_date
             from (
                 select
@@ -65,7 +66,7 @@
                 from (
                     select
                         {{ records }}.*,
-                        coalesce(regexp_full_match(nik, '[0-9]{16}'), false) as nik_is_16_digits,
+                        coalesce({{ regex_full_match('nik', '[0-9]{16}') }}, false) as nik_is_16_digits,
                         try_cast(substr(nik, 7, 2) as integer) as nik_day_field,
                         substr(nik, 9, 2) as nik_month_field,
                         try_cast(substr(nik, 11, 2) as integer) as nik_two_digit_year

@@ -56,6 +56,6 @@
     {#- HMAC-SHA256 of a text expression (NULL stays NULL), as 64 lowercase hex digits. -#}
     sha256(
         {{ hmac_key_pad('5c') }}
-        || unhex(sha256({{ hmac_key_pad('36') }} || encode(cast({{ expression }} as varchar))))
+        || unhex(sha256({{ hmac_key_pad('36') }} || encode(cast({{ expression }} as {{ dbt.type_string() }}))))
     )
 {%- endmacro %}

@@ -28,6 +28,7 @@
 
 {#- A household reported as moved: the village of the latest move, and when it took effect. -#}
 {% macro reported_move() -%}
-        arg_max(value_after, effective_on) filter (where correction_type = 'moved') as reported_moved_to_village_code,
+        {{ max_by('value_after', 'effective_on') }} filter (where correction_type = 'moved')
+            as reported_moved_to_village_code,
         max(effective_on) filter (where correction_type = 'moved') as reported_moved_on,
 {%- endmacro %}

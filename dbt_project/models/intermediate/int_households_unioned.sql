@@ -24,11 +24,11 @@ with
         households.decile as registry_decile,
         {{ registry_household_item(source, 'households', 'household_size_recorded', 'integer') }},
         coalesce(members.members_listed, 0) as members_listed,
+        {%- set text = dbt.type_string() %}
         {%- for column, type in [
-            ('floor_area_m2', 'double'), ('roof_material', 'varchar'), ('wall_material', 'varchar'),
-            ('floor_material', 'varchar'), ('drinking_water_source', 'varchar'),
-            ('sanitation_facility', 'varchar'), ('lighting_source', 'varchar'), ('cooking_fuel', 'varchar'),
-            ('tenure_status', 'varchar'), ('receives_pkh', 'boolean'), ('receives_bpnt', 'boolean')] %}
+            ('floor_area_m2', 'double'), ('roof_material', text), ('wall_material', text), ('floor_material', text),
+            ('drinking_water_source', text), ('sanitation_facility', text), ('lighting_source', text),
+            ('cooking_fuel', text), ('tenure_status', text), ('receives_pkh', 'boolean'), ('receives_bpnt', 'boolean')] %}
         {{ registry_household_item(source, 'households', column, type) }},
         {%- endfor %}
         {{ registry_record_date(source, 'households') }},

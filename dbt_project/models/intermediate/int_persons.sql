@@ -25,11 +25,11 @@ names as (
     select
         full_name,
         name_normalised,
-        name_tokens[1] as first_name,
-        case when len(name_tokens) > 1 then name_tokens[-1] end as last_name,
-        array_to_string(list_sort(name_tokens), ' ') as name_tokens_sorted
+        {{ list_element('name_tokens', 1) }} as first_name,
+        case when {{ list_length('name_tokens') }} > 1 then {{ list_element('name_tokens', -1) }} end as last_name,
+        {{ list_join('array_sort(name_tokens)', ' ') }} as name_tokens_sorted
     from (
-        select full_name, name_normalised, string_split(name_normalised, ' ') as name_tokens
+        select full_name, name_normalised, {{ split_to_list('name_normalised', ' ') }} as name_tokens
         from (
             select full_name, {{ normalise_name('full_name') }} as name_normalised
             from (select distinct full_name from person_records where full_name is not null)

@@ -69,7 +69,7 @@ sipd as (
         sub_activities.program,
         budget_lines.government_code,
         any_value(budget_lines.fiscal_year) as fiscal_year,
-        list_sort(list(distinct budget_lines.sub_activity_code)) as sub_activity_codes,
+        array_sort(array_agg(distinct budget_lines.sub_activity_code)) as sub_activity_codes,
         sum(budget_lines.budget_ceiling_idr) as budget_ceiling_idr,
         sum(budget_lines.realised_idr) as realised_idr
     from budget_lines

@@ -9,7 +9,7 @@ with
 persons as (
     select
         *,
-        coalesce(cast(reference_decile as varchar), 'unknown') as decile,
+        coalesce(cast(reference_decile as {{ dbt.type_string() }}), 'unknown') as decile,
         coalesce(age_group, 'unknown') as age_group_label
     from {{ ref('int_marts_macro_persons') }}
 ),

@@ -30,7 +30,7 @@ exposed as (
         families.is_rtlh,
         hazards.hazard_type,
         hazards.hazard_class,
-        coalesce(cast({{ decile_under_ranking('reference_ranking.ranking', 'families') }} as varchar), 'unknown') as reference_decile
+        coalesce(cast({{ decile_under_ranking('reference_ranking.ranking', 'families') }} as {{ dbt.type_string() }}), 'unknown') as reference_decile
     from families
     inner join hazards on families.village_code = hazards.village_code
     cross join reference_ranking

@@ -15,7 +15,7 @@ persons as (
     select
         persons.province_code,
         persons.regency_code,
-        cast(persons.reference_decile as varchar) as reference_decile,
+        cast(persons.reference_decile as {{ dbt.type_string() }}) as reference_decile,
         case when persons.receives_pbi_jk then 'pbi_jk' else 'none_known' end as insurance
     from {{ ref('int_marts_social_persons') }} as persons
     cross join pbi_jk_rule

@@ -17,7 +17,7 @@ families as (
         families.family_key,
         families.province_code,
         families.regency_code,
-        coalesce(cast({{ decile_under_ranking('reference_ranking.ranking', 'families') }} as varchar), 'unknown')
+        coalesce(cast({{ decile_under_ranking('reference_ranking.ranking', 'families') }} as {{ dbt.type_string() }}), 'unknown')
             as reference_decile,
         coalesce(families.drinking_water_source, 'unknown') as drinking_water_source,
         coalesce(families.sanitation_facility, 'unknown') as sanitation_facility,
@@ -31,9 +31,8 @@ families as (
 ),
 
 services as (
-    unpivot families
-    on drinking_water_source, sanitation_facility, lighting_source, cooking_fuel
-    into name service value category
+    {{ unpivot('families', ['drinking_water_source', 'sanitation_facility', 'lighting_source', 'cooking_fuel'],
+               'service', 'category') }}
 ),
 
 grouped as (

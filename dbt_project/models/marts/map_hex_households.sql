@@ -32,8 +32,8 @@ families as (
 geotags as (
     select
         family_units.family_key,
-        arg_min(households.latitude, family_units.household_record_key) as latitude,
-        arg_min(households.longitude, family_units.household_record_key) as longitude
+        {{ min_by('households.latitude', 'family_units.household_record_key') }} as latitude,
+        {{ min_by('households.longitude', 'family_units.household_record_key') }} as longitude
     from {{ ref('int_marts_family_units') }} as family_units
     inner join {{ ref('stg_regsosek__households') }} as households
         on family_units.household_record_key

@@ -17,7 +17,7 @@ children as (
     select
         persons.province_code,
         persons.regency_code,
-        coalesce(cast(persons.reference_decile as varchar), 'unknown') as reference_decile,
+        coalesce(cast(persons.reference_decile as {{ dbt.type_string() }}), 'unknown') as reference_decile,
         case when persons.has_disability then 'with_disability' else 'without_disability' end as disability,
         persons.education_stage is null as out_of_school
     from {{ ref('int_marts_social_persons') }} as persons

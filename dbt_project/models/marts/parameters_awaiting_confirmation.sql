@@ -24,19 +24,19 @@ with
         '{{ flag }}' as confirmation_flag,
         concat_ws(' | ',
             {%- for column in columns if column not in described and column not in flags %}
-            '{{ column }}=' || coalesce(cast({{ column }} as varchar), ''){{ ',' if not loop.last }}
+            '{{ column }}=' || coalesce(cast({{ column }} as {{ dbt.type_string() }}), ''){{ ',' if not loop.last }}
             {%- endfor %}
         ) as parameter,
         {{ 'cast(valid_from as date)' if 'valid_from' in columns else 'cast(null as date)' }} as valid_from,
-        {{ 'cast(source as varchar)' if 'source' in columns else 'cast(null as varchar)' }} as source
+        cast({{ 'source' if 'source' in columns else 'null' }} as {{ dbt.type_string() }}) as source
     from {{ relation }}
     where not {{ flag }}
     {{ 'union all' if not loop.last }}
     {%- endfor %}
     {%- else %}
     select
-        cast(null as varchar) as seed, cast(null as varchar) as confirmation_flag, cast(null as varchar) as parameter,
-        cast(null as date) as valid_from, cast(null as varchar) as source
+        cast(null as {{ dbt.type_string() }}) as seed, cast(null as {{ dbt.type_string() }}) as confirmation_flag, cast(null as {{ dbt.type_string() }}) as parameter,
+        cast(null as date) as valid_from, cast(null as {{ dbt.type_string() }}) as source
     where false
     {%- endif %}
 ),

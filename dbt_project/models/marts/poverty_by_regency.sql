@@ -29,7 +29,7 @@ cells as (
 suppressed as {{ suppress_small_cells('cells', order_by=['region_code']) }},
 
 national_line as (
-    select arg_max(amount_idr_per_capita_month, valid_from) as amount_idr_per_capita_month
+    select {{ max_by('amount_idr_per_capita_month', 'valid_from') }} as amount_idr_per_capita_month
     from {{ ref('poverty_lines') }}
     where poverty_line = 'national' and area = 'total' and valid_from <= {{ as_of }}
 ),

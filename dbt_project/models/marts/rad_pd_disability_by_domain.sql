@@ -5,6 +5,7 @@
 -- Regsosek's questions: persons Regsosek did not interview are not in this table (DTKS, P3KE and Dapodik record a
 -- disability type, not a domain). Publishable: small counts and the cells that would give them away are suppressed
 -- (NULL) as its yml's config.meta.disclosure declares (macros/disclosure.sql).
+{%- set difficulty_columns = columns_with_prefix(ref('int_marts_social_persons'), 'difficulty_') %}
 with
 
 persons as (
@@ -14,15 +15,13 @@ persons as (
         regency_code,
         sex,
         age_group,
-        coalesce(cast(reference_decile as varchar), 'unknown') as reference_decile,
-        columns('^difficulty_')
+        coalesce(cast(reference_decile as {{ dbt.type_string() }}), 'unknown') as reference_decile,
+        {{ difficulty_columns | join(', ') }}
     from {{ ref('int_marts_social_persons') }}
 ),
 
 answers as (
-    unpivot persons
-    on columns('^difficulty_')
-    into name domain_column value functional_difficulty
+    {{ unpivot('persons', difficulty_columns, 'domain_column', 'functional_difficulty') }}
 ),
 
 graded as (

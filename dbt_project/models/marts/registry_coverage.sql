@@ -37,7 +37,7 @@ sector_niks as (
         coalesce(min(province_code) filter (where source_rank = 1), min(province_code)) as province_code,
         coalesce(min(regency_code) filter (where source_rank = 1), min(regency_code)) as regency_code
     from sector_records
-    where regexp_full_match(nik, '[0-9]{16}')
+    where {{ regex_full_match('nik', '[0-9]{16}') }}
     group by nik
 ),
 
@@ -87,7 +87,7 @@ sector_without_nik as (
         {{- region_grouping() }},
         count(*) as sector_records_without_nik
     from sector_records
-    where nik is null or not regexp_full_match(nik, '[0-9]{16}')
+    where nik is null or not {{ regex_full_match('nik', '[0-9]{16}') }}
     group by grouping sets ((province_code), (province_code, regency_code))
 ),
 

@@ -55,12 +55,12 @@ cells as (
         regency_code,
         district_code,
         in_numerator,
-        unnest([
-            {'disaggregation': 'total', 'disaggregation_value': 'all'},
-            {'disaggregation': 'sex', 'disaggregation_value': sex},
-            {'disaggregation': 'disability', 'disaggregation_value': disability},
-            {'disaggregation': 'decile', 'disaggregation_value': decile}
-        ]) as cell
+        {{ unnest_list(list_of([
+            struct_of({'disaggregation': "'total'", 'disaggregation_value': "'all'"}),
+            struct_of({'disaggregation': "'sex'", 'disaggregation_value': 'sex'}),
+            struct_of({'disaggregation': "'disability'", 'disaggregation_value': 'disability'}),
+            struct_of({'disaggregation': "'decile'", 'disaggregation_value': 'decile'}),
+        ])) }} as cell
     from population
 ),
 

@@ -34,7 +34,7 @@ baseline as (
         and cells.cell like '%| disaggregation=total | disaggregation_value=all'
     qualify row_number() over (partition by cells.cell order by runs.published_at, runs.run_id) = 1
     {%- else %}
-    select cast(null as varchar) as cell, cast(null as integer) as baseline_year,
+    select cast(null as {{ dbt.type_string() }}) as cell, cast(null as integer) as baseline_year,
         cast(null as double) as baseline_value_pct
     where false
     {%- endif %}

@@ -17,7 +17,7 @@ age_groups as (
 ),
 
 decile_definitions as (
-    select cast(decile as varchar) as decile, welfare_band, is_priority_band from {{ ref('decile_definitions') }}
+    select cast(decile as {{ dbt.type_string() }}) as decile, welfare_band, is_priority_band from {{ ref('decile_definitions') }}
 ),
 
 units as (
@@ -26,7 +26,7 @@ units as (
         families.regency_code,
         families.district_code,
         families.village_code,
-        coalesce(cast(families.reference_decile as varchar), 'unknown') as decile,
+        coalesce(cast(families.reference_decile as {{ dbt.type_string() }}), 'unknown') as decile,
         coalesce(persons.sex, 'unknown') as sex,
         coalesce(age_groups.age_group, 'unknown') as age_group,
         case when persons.has_disability then 'with_disability' else 'without_disability' end as disability,
@@ -44,7 +44,7 @@ units as (
         regency_code,
         district_code,
         village_code,
-        coalesce(cast(reference_decile as varchar), 'unknown') as decile,
+        coalesce(cast(reference_decile as {{ dbt.type_string() }}), 'unknown') as decile,
         head_sex,
         head_age_group,
         disability,

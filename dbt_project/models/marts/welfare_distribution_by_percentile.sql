@@ -8,7 +8,7 @@ families as (
     select
         province_code,
         regency_code,
-        coalesce(cast(regsosek_percentile as varchar), 'unknown') as percentile,
+        coalesce(cast(regsosek_percentile as {{ dbt.type_string() }}), 'unknown') as percentile,
         members_living
     from {{ ref('int_marts_welfare_families') }}
     where village_code is not null  -- a family without a known village is in no region (the helper's rate test)

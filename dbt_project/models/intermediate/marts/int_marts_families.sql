@@ -21,8 +21,8 @@ addresses as (
     select
         {{ registry_record_key(source.household_table, 'households.' ~ source.household_id) }} as household_record_key,
         households.address,
-        {{ registry_household_item(source, 'households', 'rt', 'varchar') }},
-        {{ registry_household_item(source, 'households', 'rw', 'varchar') }}
+        {{ registry_household_item(source, 'households', 'rt', dbt.type_string()) }},
+        {{ registry_household_item(source, 'households', 'rw', dbt.type_string()) }}
     from {{ ref(source.households_model) }} as households
     {%- if not loop.last %}
     union all
@@ -71,18 +71,18 @@ families as (
     select
         family_key,
         {{- registry_presence('household_records') }},
-        arg_min(household_record_key, (record_rank, household_record_key)) as primary_record_key,
-        arg_min(village_code, (record_rank, household_record_key)) as village_code,
+        {{ min_by('household_record_key', ['record_rank', 'household_record_key']) }} as primary_record_key,
+        {{ min_by('village_code', ['record_rank', 'household_record_key']) }} as village_code,
         -- The verdict (never NULL) rather than is_rtlh, which arg_min would skip where NULL: a not-assessable best
         -- record stays not assessable instead of borrowing another record's verdict.
-        arg_min(rtlh_verdict, (record_rank, household_record_key)) as rtlh_verdict,
-        arg_min(drinking_water_source, (record_rank, household_record_key))
+        {{ min_by('rtlh_verdict', ['record_rank', 'household_record_key']) }} as rtlh_verdict,
+        {{ min_by('drinking_water_source', ['record_rank', 'household_record_key']) }}
             filter (where drinking_water_source <> 'unknown') as drinking_water_source,
-        arg_min(sanitation_facility, (record_rank, household_record_key))
+        {{ min_by('sanitation_facility', ['record_rank', 'household_record_key']) }}
             filter (where sanitation_facility <> 'unknown') as sanitation_facility,
-        arg_min(address, (record_rank, household_record_key)) as address,
-        arg_min(rt, (record_rank, household_record_key)) as rt,
-        arg_min(rw, (record_rank, household_record_key)) as rw,
+        {{ min_by('address', ['record_rank', 'household_record_key']) }} as address,
+        {{ min_by('rt', ['record_rank', 'household_record_key']) }} as rt,
+        {{ min_by('rw', ['record_rank', 'household_record_key']) }} as rw,
         -- Receipt of family programmes is what DTKS records (program_delivery).
         {{- family_programme_receipt() }}
     from family_records
@@ -96,8 +96,8 @@ members as (
         cast(count(*) filter (where not reported_deceased) as integer) as members_living,
         coalesce(bool_or(has_disability), false) as any_member_with_disability,
         -- The head: the member recorded as head, else the oldest living member.
-        arg_min(person_id, (reported_deceased, relationship_to_head is distinct from 'head', -coalesce(age_years, -1),
-            person_id)) as head_person_id
+        {{ min_by('person_id', ["reported_deceased", "relationship_to_head is distinct from 'head'",
+                                "-coalesce(age_years, -1)", "person_id"]) }} as head_person_id
     from persons
     group by family_key
 ),

@@ -54,7 +54,7 @@ votes_for_reference as (
 reference_choice as (
     select
         household_record_key,
-        arg_min(reference_household_key, (-members, reference_household_key)) as reference_household_key
+        {{ min_by('reference_household_key', ['-members', 'reference_household_key']) }} as reference_household_key
     from votes_for_reference
     group by household_record_key
 ),
@@ -68,7 +68,7 @@ votes_for_dtks as (
 ),
 
 dtks_choice as (
-    select household_record_key, arg_min(dtks_household_key, (-members, dtks_household_key)) as dtks_household_key
+    select household_record_key, {{ min_by('dtks_household_key', ['-members', 'dtks_household_key']) }} as dtks_household_key
     from votes_for_dtks
     group by household_record_key
 ),

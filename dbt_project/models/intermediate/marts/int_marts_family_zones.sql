@@ -26,12 +26,12 @@ deciles as (
 ),
 
 hazard_zones as (
-    select zone_id, hazard_type, hazard_class, cast(null as varchar) as slum_level
+    select zone_id, hazard_type, hazard_class, cast(null as {{ dbt.type_string() }}) as slum_level
     from {{ ref('stg_inarisk__hazard_zones') }}
 ),
 
 slum_areas as (
-    select zone_id, cast(null as varchar) as hazard_type, cast(null as varchar) as hazard_class, slum_level
+    select zone_id, cast(null as {{ dbt.type_string() }}) as hazard_type, cast(null as {{ dbt.type_string() }}) as hazard_class, slum_level
     from {{ ref('stg_pupr__slum_areas') }}
 ),
 

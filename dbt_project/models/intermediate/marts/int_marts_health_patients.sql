@@ -18,7 +18,7 @@ keyed as (
         services.*,
         coalesce(
             'nik:' || services.nik,
-            'record:' || coalesce(upper(trim(services.full_name)), '') || '|' || coalesce(cast(services.birth_date as varchar), '')
+            'record:' || coalesce(upper(trim(services.full_name)), '') || '|' || coalesce(cast(services.birth_date as {{ dbt.type_string() }}), '')
             || '|' || coalesce(services.village_code, '')
         ) as patient_key
     from services
@@ -30,8 +30,8 @@ patients as (
         spm_code,
         health_service,
         any_value(nik) as nik,
-        arg_max(village_code, served_at) as village_code,
-        arg_max(sex, served_at) as sex,
+        {{ max_by('village_code', 'served_at') }} as village_code,
+        {{ max_by('sex', 'served_at') }} as sex,
         coalesce(bool_or(meets_standard), false) as served_to_standard,
         cast(count(*) as integer) as visits,
         min(served_on) as first_served_on,

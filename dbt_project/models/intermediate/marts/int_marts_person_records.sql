@@ -20,8 +20,8 @@ reference_ranking as (
 regsosek_persons as (
     select
         person_id as record_id,
-        [difficulty_seeing, difficulty_hearing, difficulty_walking, difficulty_remembering, difficulty_self_care,
-            difficulty_communicating] as difficulties,
+        {{ list_of(['difficulty_seeing', 'difficulty_hearing', 'difficulty_walking', 'difficulty_remembering',
+                    'difficulty_self_care', 'difficulty_communicating']) }} as difficulties,
         is_pregnant
     from {{ ref('stg_regsosek__persons') }}
 ),
@@ -38,13 +38,13 @@ p3ke_persons as (
 
 evidence as (
     select
-        coalesce(list(evidence_value) filter (
-            where member_condition = 'disability' and evidence = 'functional_difficulty'), []) as disability_levels,
-        coalesce(list(evidence_value) filter (
-            where member_condition = 'severe_disability' and evidence = 'functional_difficulty'), [])
+        coalesce(array_agg(evidence_value) filter (
+            where member_condition = 'disability' and evidence = 'functional_difficulty'), {{ list_of([]) }}) as disability_levels,
+        coalesce(array_agg(evidence_value) filter (
+            where member_condition = 'severe_disability' and evidence = 'functional_difficulty'), {{ list_of([]) }})
             as severe_disability_levels,
-        coalesce(list(evidence_value) filter (
-            where member_condition = 'disability' and evidence = 'registry_disability_type'), []) as disability_types
+        coalesce(array_agg(evidence_value) filter (
+            where member_condition = 'disability' and evidence = 'registry_disability_type'), {{ list_of([]) }}) as disability_types
     from {{ ref('member_condition_evidence') }}
 ),
 
@@ -66,11 +66,11 @@ described as (
         person_records.reported_deceased,
         {{ registry_record_rank('person_records.registry') }} as record_rank,
         coalesce(
-            list_has_any(regsosek_persons.difficulties, evidence.disability_levels)
-            or list_contains(evidence.disability_types, coalesce(dtks_persons.disability_type, p3ke_persons.disability_type)),
+            {{ list_has_any('regsosek_persons.difficulties', 'evidence.disability_levels') }}
+            or array_contains(evidence.disability_types, coalesce(dtks_persons.disability_type, p3ke_persons.disability_type)),
             false
         ) as has_disability,
-        coalesce(list_has_any(regsosek_persons.difficulties, evidence.severe_disability_levels), false)
+        coalesce({{ list_has_any('regsosek_persons.difficulties', 'evidence.severe_disability_levels') }}, false)
             as has_severe_disability,
         regsosek_persons.is_pregnant as recorded_pregnant,
         dtks_persons.receives_pbi_jk,

@@ -61,7 +61,7 @@ person_niks as (
 
 chosen_niks as (
     -- The valid NIK most records agree on (the best-ranked record's on a tie).
-    select person_id, arg_min(nik, (-records, best_rank, nik)) as nik
+    select person_id, {{ min_by('nik', ['-records', 'best_rank', 'nik']) }} as nik
     from person_niks
     group by person_id
 ),
@@ -98,7 +98,7 @@ counted_persons as (
 ),
 
 persons as (
-    select counted_persons.*, described_persons.* exclude (person_id)
+    select counted_persons.*, described_persons.* except (person_id)
     from counted_persons
     inner join described_persons on counted_persons.person_id = described_persons.person_id
 ),
@@ -108,8 +108,8 @@ person_pupils as (
     -- so that reruns agree).
     select
         nik_index.person_id,
-        arg_max(pupils.education_stage, (pupils.grade, pupils.education_stage)) as education_stage,
-        arg_max(pupils.education_source, (pupils.grade, pupils.education_stage, pupils.education_source))
+        {{ max_by('pupils.education_stage', ['pupils.grade', 'pupils.education_stage']) }} as education_stage,
+        {{ max_by('pupils.education_source', ['pupils.grade', 'pupils.education_stage', 'pupils.education_source']) }}
             as education_source,
         max(pupils.grade) as grade,
         bool_or(pupils.disability_type in (

@@ -33,7 +33,9 @@ difficulties as (
     -- A person linked to two Regsosek records takes the answers of the first (by record id), so reruns agree.
     select
         records.person_id,
-        arg_min(columns('^difficulty_'), records.record_id)
+        {%- for column in columns_with_prefix(ref('stg_regsosek__persons'), 'difficulty_') %}
+        {{ min_by('regsosek.' ~ column, 'records.record_id') }} as {{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
     from {{ ref('int_marts_person_records') }} as records
     inner join {{ ref('stg_regsosek__persons') }} as regsosek on records.record_id = regsosek.person_id
     where records.registry = 'regsosek'
@@ -57,7 +59,7 @@ final as (
         coalesce(pbi_jk.eligible, false) as eligible_pbi_jk,
         coalesce(pbi_jk.receiving, false) as receives_pbi_jk,
         coalesce(families.receives_pkh, false) as family_receives_pkh,
-        difficulties.* exclude (person_id)
+        difficulties.* except (person_id)
     from {{ ref('int_marts_persons') }} as persons
     inner join families on persons.family_key = families.family_key
     left join pbi_jk on persons.person_id = pbi_jk.person_id

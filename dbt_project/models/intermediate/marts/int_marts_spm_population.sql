@@ -72,7 +72,7 @@ program_units as (
 education as (
     select
         {{- spm_population_member('person_id', 'persons') }}
-        coalesce(list_contains(string_split(methods.numerator_values, '|'), persons.education_stage), false)
+        coalesce(array_contains({{ split_to_list('methods.numerator_values', '|') }}, persons.education_stage), false)
             as in_numerator
     from methods
     inner join persons on {{ spm_in_age_band('persons') }}
@@ -82,7 +82,7 @@ education as (
             -- Outside formal school: no Dapodik enrolment, or only at a stage the numerator counts (equivalency).
             or (methods.population_condition = 'out_of_formal_school'
                 and (persons.education_stage is null
-                    or list_contains(string_split(methods.numerator_values, '|'), persons.education_stage)))
+                    or array_contains({{ split_to_list('methods.numerator_values', '|') }}, persons.education_stage)))
         )
 ),
 
@@ -185,7 +185,7 @@ final as (
             when has_disability then 'with_disability'
             else 'without_disability'
         end as disability,
-        coalesce(cast(reference_decile as varchar), 'unknown') as decile,
+        coalesce(cast(reference_decile as {{ dbt.type_string() }}), 'unknown') as decile,
         in_numerator
     from unioned
 )

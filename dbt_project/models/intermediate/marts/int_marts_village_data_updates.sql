@@ -87,13 +87,13 @@ measured as (
         coalesce(tallies.awaiting_verification, 0) as awaiting_verification,
         coalesce(tallies.records_quarantined, 0) as records_quarantined,
         tallies.latest_proposal_on,
-        date_diff('day', tallies.latest_proposal_on, reference.reference_date) as days_since_latest_proposal,
-        date_diff('day', reference.registries_latest_vintage, reference.reference_date)
+        {{ dbt.datediff('tallies.latest_proposal_on', 'reference.reference_date', 'day') }} as days_since_latest_proposal,
+        {{ dbt.datediff('reference.registries_latest_vintage', 'reference.reference_date', 'day') }}
             as days_since_registry_delivery,
         -- Each component is a share from 0 to 1; a region that delivered nothing earns none.
         case
             when tallies.latest_proposal_on is null then 0.0
-            else greatest(0.0, 1.0 - date_diff('day', tallies.latest_proposal_on, reference.reference_date)
+            else greatest(0.0, 1.0 - {{ dbt.datediff('tallies.latest_proposal_on', 'reference.reference_date', 'day') }}
                 / weights.recency_scale_days)
         end as recency_credit,
         coalesce((tallies.accepted + tallies.rejected) / nullif(tallies.proposals_received, 0), 0.0)

@@ -28,7 +28,7 @@ final as (
         villages.village_code,
         any_value(ranked.hazard_class) as hazard_zone,
         bool_or(ranked.in_hazard_zone) as in_hazard_zone,
-        list_sort(list(distinct ranked.hazard_type)) as hazards_at_zone_class
+        array_sort(array_agg(distinct ranked.hazard_type)) as hazards_at_zone_class
     from villages
     inner join ranked on villages.village_code = ranked.village_code and villages.hazard_rank = ranked.hazard_rank
     group by villages.village_code

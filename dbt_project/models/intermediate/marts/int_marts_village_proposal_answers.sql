@@ -79,7 +79,7 @@ delivered as (
         proposals.source_file || ':' || proposals.source_line as answer_key,
         proposals.proposal_id,
         false as quarantined,
-        cast(null as varchar) as invalid_fields,
+        cast(null as {{ dbt.type_string() }}) as invalid_fields,
         proposals.correction_type,
         proposals.correction_feed,
         proposals.event_on,
@@ -127,12 +127,12 @@ quarantined_fields as (
         source_file,
         source_line,
         invalid_fields,
-        case when json_valid(raw_line) then json_extract_string(raw_line, '$.id_usulan') end as proposal_id,
-        case when json_valid(raw_line) then json_extract_string(raw_line, '$.jenis_usulan') end as delivered_type,
-        case when json_valid(raw_line) then json_extract_string(raw_line, '$.sumber') end as delivered_feed,
-        case when json_valid(raw_line) then try_cast(json_extract_string(raw_line, '$.tanggal_musdes') as date) end
+        case when {{ json_is_valid('raw_line') }} then {{ json_text('raw_line', '$.id_usulan') }} end as proposal_id,
+        case when {{ json_is_valid('raw_line') }} then {{ json_text('raw_line', '$.jenis_usulan') }} end as delivered_type,
+        case when {{ json_is_valid('raw_line') }} then {{ json_text('raw_line', '$.sumber') }} end as delivered_feed,
+        case when {{ json_is_valid('raw_line') }} then try_cast({{ json_text('raw_line', '$.tanggal_musdes') }} as date) end
             as forum_on,
-        case when json_valid(raw_line) then json_extract_string(raw_line, '$.kode_desa') end as delivered_village
+        case when {{ json_is_valid('raw_line') }} then {{ json_text('raw_line', '$.kode_desa') }} end as delivered_village
     from quarantined_records
 ),
 
@@ -152,8 +152,8 @@ quarantined as (
         coalesce(villages.province_code, regencies.province_code) as province_code,
         'unreadable' as technical_status,
         cast(null as boolean) as in_dtks,
-        cast(null as varchar) as ranking_position,
-        cast(null as varchar) as programmes,
+        cast(null as {{ dbt.type_string() }}) as ranking_position,
+        cast(null as {{ dbt.type_string() }}) as programmes,
         quarantined_fields.source_file,
         quarantined_fields.source_line
     from quarantined_fields
@@ -181,7 +181,7 @@ ruled as (
     inner join {{ ref('proposal_answer_rules') }} as rules
         on rules.correction_type in ('*', facts.correction_type)
         and rules.technical_status in ('*', facts.technical_status)
-        and rules.in_dtks in ('*', cast(facts.in_dtks as varchar))
+        and rules.in_dtks in ('*', cast(facts.in_dtks as {{ dbt.type_string() }}))
         and rules.ranking_position in ('*', facts.ranking_position)
     qualify row_number() over (partition by facts.answer_key order by rules.rule_order) = 1
 ),
