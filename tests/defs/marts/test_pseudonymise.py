@@ -25,7 +25,8 @@ class CompilerError(Exception):
 
 
 def render_pseudonymise(key: str | None, expression: str, *, execute: bool = True) -> str:
-    """The macro rendered by plain jinja2 with dbt's context stubbed (var, env_var, execute, exceptions)."""
+    """The macro rendered by plain jinja2 with dbt's context stubbed (var, env_var, execute, exceptions, and the
+    cross-database type macro as dbt-duckdb renders it)."""
     def raise_compiler_error(message):
         raise CompilerError(message)
 
@@ -35,6 +36,7 @@ def render_pseudonymise(key: str | None, expression: str, *, execute: bool = Tru
         "env_var": lambda name, default=None: default if key is None else key,
         "execute": execute,
         "exceptions": type("Exceptions", (), {"raise_compiler_error": staticmethod(raise_compiler_error)}),
+        "dbt": type("Dbt", (), {"type_string": staticmethod(lambda: "VARCHAR")}),
     }
     module = environment.from_string(MACROS.read_text(encoding="utf-8")).make_module(context)
     return str(module.pseudonymise(expression))
